@@ -92,6 +92,11 @@ public class WorkbenchApp extends Application {
         }
     }
 
+    /** For UI tests: the task executor. */
+    public FxTaskExecutor executor() {
+        return executor;
+    }
+
     /** For UI tests: the main view model once started. */
     public MainViewModel mainModel() {
         return mainModel;
