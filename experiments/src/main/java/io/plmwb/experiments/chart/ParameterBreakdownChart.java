@@ -70,7 +70,7 @@ public final class ParameterBreakdownChart {
                 .addSeries(Series.categories("Attention", names, attention).build())
                 .addSeries(Series.categories("MLP", names, mlp).build())
                 .addSeries(Series.categories("Norms", names, norms).build())
-                .legend(true, LegendPosition.INSIDE_TOP_RIGHT)
+                .legend(true, LegendPosition.RIGHT)
                 .build();
     }
 

@@ -170,7 +170,10 @@ final class XChartRenderer {
         List<String> cats = spec.categories();
         int longest = cats.stream().mapToInt(String::length).max().orElse(0);
         if (cats.size() * Math.max(6, longest) * 7 > width * 0.8) {
-            styler.setXAxisLabelRotation(40);
+            styler.setXAxisLabelRotation(90);
+            styler.setXAxisTickMarkSpacingHint(16); // vertical labels need only a line's height each
+        } else {
+            styler.setXAxisTickMarkSpacingHint(Math.max(16, Math.min(74, longest * 7)));
         }
         List<Series> all = spec.series();
         for (int i = 0; i < all.size(); i++) {
