@@ -137,17 +137,7 @@ class ChartExportServiceTest {
 
     @Test
     void lineChartWithGapsMarkersAndLogAxisExports() throws Exception {
-        double[] x = {1, 10, 100, 1000, 10000};
-        ChartSpec spec = ChartSpec.builder("lr", ChartKind.LINE).title("Learning rate").subtitle("cosine, warm-up")
-                .xAxis(Axis.of("Step", "").withLog(true)).yAxis(Axis.of("LR", "").withLog(true))
-                .addSeries(Series.xy("cosine", x, new double[] {1e-5, 3e-4, Double.NaN, 2e-4, 1e-5}).markers(true)
-                        .yError(new double[] {0, 1e-5, Double.NaN, 1e-5, 0}).build())
-                .addSeries(Series.xy("constant", x, new double[] {3e-4, 3e-4, 3e-4, 3e-4, 3e-4})
-                        .lineStyle(LineStyle.DASHED).color("#000000").build())
-                .addMarker(Marker.vertical(100, "warm-up end"))
-                .addMarker(Marker.horizontal(1e-4, "floor"))
-                .legend(true, LegendPosition.BOTTOM)
-                .build();
+        ChartSpec spec = lrSpec();
         for (ExportFormat f : ExportFormat.values()) {
             Path p = service.export(spec, f, dir.resolve("lr." + f.extension()), new ExportOptions(500, 300, 96,
                     false));
@@ -159,6 +149,20 @@ class ChartExportServiceTest {
         assertEquals(List.of("Step,cosine,cosine ±,constant", "1,1.0E-5,0,3.0E-4", "10,3.0E-4,1.0E-5,3.0E-4",
                 "100,,,3.0E-4", "1000,2.0E-4,1.0E-5,3.0E-4", "10000,1.0E-5,0,3.0E-4"), csv);
         assertTrue(Files.readString(dir.resolve("lr.svg")).contains("warm-up end"));
+    }
+
+    static ChartSpec lrSpec() {
+        double[] x = {1, 10, 100, 1000, 10000};
+        return ChartSpec.builder("lr", ChartKind.LINE).title("Learning rate").subtitle("cosine, warm-up")
+                .xAxis(Axis.of("Step", "").withLog(true)).yAxis(Axis.of("LR", "").withLog(true))
+                .addSeries(Series.xy("cosine", x, new double[] {1e-5, 3e-4, Double.NaN, 2e-4, 1e-5}).markers(true)
+                        .yError(new double[] {0, 1e-5, Double.NaN, 1e-5, 0}).build())
+                .addSeries(Series.xy("constant", x, new double[] {3e-4, 3e-4, 3e-4, 3e-4, 3e-4})
+                        .lineStyle(LineStyle.DASHED).color("#000000").build())
+                .addMarker(Marker.vertical(100, "warm-up end"))
+                .addMarker(Marker.horizontal(1e-4, "floor"))
+                .legend(true, LegendPosition.BOTTOM)
+                .build();
     }
 
     @Test
@@ -279,10 +283,33 @@ class ChartExportServiceTest {
         for (ChartSpec spec : List.of(ParameterBreakdownChart.byComponent("plm-1.8b", PLM),
                 ParameterBreakdownChart.perLayerTensors("plm-1.8b", PLM),
                 ParameterBreakdownChart.byComponent("llama-3.2-1b",
-                        ArchitectureSummary.of(Presets.byName("llama-3.2-1b").orElseThrow())))) {
+                        ArchitectureSummary.of(Presets.byName("llama-3.2-1b").orElseThrow())), lrSpec(),
+                ChartSpec.builder("latency-hist", ChartKind.HISTOGRAM).title("Decode latency")
+                        .xAxis(Axis.of("Latency", "ms")).yAxis(Axis.of("Tokens", ""))
+                        .addSeries(Histograms.bin("decode", latencies(), 12, 10, 40).build())
+                        .addMarker(Marker.horizontal(100, "budget")).build(),
+                ChartSpec.builder("area", ChartKind.AREA).title("Sparsity by layer")
+                        .xAxis(Axis.of("Layer", "")).yAxis(Axis.of("Zeros", "%").withRange(0.0, 100.0))
+                        .addSeries(Series.xy("relu2", new double[] {0, 1, 2, 3, 4, 5},
+                                new double[] {60, 72, 81, 85, 88, 90}).build())
+                        .addSeries(Series.xy("silu", new double[] {0, 1, 2, 3, 4, 5},
+                                new double[] {5, 6, 8, 7, 9, 8}).lineStyle(LineStyle.DOTTED).build())
+                        .legend(true, LegendPosition.INSIDE_TOP_LEFT).build())) {
             List<Path> written = service.exportAll(spec, out, spec.id(), List.of(ExportFormat.values()), o);
             assertEquals(4, written.size());
         }
+    }
+
+    /** A fixed, skewed sample of latencies (ms) from a linear congruential generator. */
+    static double[] latencies() {
+        double[] v = new double[2000];
+        long state = 42;
+        for (int i = 0; i < v.length; i++) {
+            state = state * 6364136223846793005L + 1442695040888963407L;
+            double u1 = ((state >>> 11) + 1.0) / (1L << 53);
+            v[i] = 12 + 6 * -Math.log(u1);
+        }
+        return v;
     }
 
     @Test

@@ -29,6 +29,14 @@ import javafx.scene.text.Text;
 /** Builds the JavaFX chart of a {@link ChartSpec}: one chart class per kind, plus markers and error bars. */
 final class FxCharts {
 
+    /** Extra value of a data item that follows a NaN gap: the line is broken before it. */
+    static final Object GAP_BEFORE = new Object() {
+        @Override
+        public String toString() {
+            return "gap";
+        }
+    };
+
     private FxCharts() {
     }
 
@@ -53,14 +61,25 @@ final class FxCharts {
             case AREA -> new SpecAreaChart(x, y, overlay);
             default -> new SpecLineChart(x, y, overlay);
         };
+        if (chart instanceof LineChart<Number, Number> line) {
+            line.setAxisSortingPolicy(LineChart.SortingPolicy.NONE); // draw in data order, as the export does
+        }
         List<Series> all = spec.series();
         for (Series s : all) {
             XYChart.Series<Number, Number> fx = new XYChart.Series<>();
             fx.setName(s.name());
+            boolean gap = false;
             for (int i = 0; i < s.size(); i++) {
-                if (!Double.isNaN(s.y(i))) {
-                    fx.getData().add(new XYChart.Data<>(s.x(i), s.y(i)));
+                if (Double.isNaN(s.y(i))) {
+                    gap = !fx.getData().isEmpty();
+                    continue;
                 }
+                XYChart.Data<Number, Number> d = new XYChart.Data<>(s.x(i), s.y(i));
+                if (gap) {
+                    d.setExtraValue(GAP_BEFORE);
+                    gap = false;
+                }
+                fx.getData().add(d);
             }
             chart.getData().add(fx);
         }
@@ -264,7 +283,29 @@ final class FxCharts {
         @Override
         protected void layoutPlotChildren() {
             super.layoutPlotChildren();
+            for (XYChart.Series<Number, Number> s : getData()) {
+                breakAtGaps(s);
+            }
             overlay.layout(getXAxis(), getYAxis());
+        }
+
+        /** Turns the segment into each point after a NaN gap into a move, so the line breaks there. */
+        private static void breakAtGaps(XYChart.Series<Number, Number> s) {
+            if (!(s.getNode() instanceof javafx.scene.shape.Path path)) {
+                return;
+            }
+            var elements = path.getElements();
+            int n = s.getData().size();
+            int offset = elements.size() - n; // LineChart starts with a MoveTo to the first point
+            if (offset < 0 || offset > 1) {
+                return;
+            }
+            for (int i = 0; i < n; i++) {
+                if (s.getData().get(i).getExtraValue() == GAP_BEFORE
+                        && elements.get(i + offset) instanceof javafx.scene.shape.LineTo to) {
+                    elements.set(i + offset, new javafx.scene.shape.MoveTo(to.getX(), to.getY()));
+                }
+            }
         }
     }
 

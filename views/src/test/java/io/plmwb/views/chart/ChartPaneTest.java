@@ -119,6 +119,8 @@ class ChartPaneTest {
         assertEquals(Color.web("#E69F00"), dashed.getStroke(), "palette colour 1");
         assertEquals(List.of(7.0, 4.0), dashed.getStrokeDashArray());
         assertTrue(solid.getStrokeDashArray().isEmpty());
+        long moves = solid.getElements().stream().filter(javafx.scene.shape.MoveTo.class::isInstance).count();
+        assertEquals(2, moves, "the line starts once and breaks once, at the NaN gap");
         assertEquals(2, chart.lookupAll(".chart-marker-line").size());
         assertEquals(6, chart.lookupAll(".chart-error-bar").size(), "two error bars of three lines");
         snapshot(robot, "lr-log-log-light.png");
