@@ -1,5 +1,9 @@
 package io.plmwb.experiments.chart;
 
+import de.erichseifert.vectorgraphics2d.VectorGraphics2D;
+import de.erichseifert.vectorgraphics2d.svg.SVGProcessor;
+import de.erichseifert.vectorgraphics2d.util.PageSize;
+import de.rototor.pdfbox.graphics2d.PdfBoxGraphics2D;
 import io.plmwb.engine.task.BackgroundTask;
 import io.plmwb.engine.task.TaskContext;
 import java.awt.Color;
@@ -32,13 +36,16 @@ import javax.imageio.ImageWriter;
 import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageOutputStream;
-import org.knowm.xchart.PdfboxGraphicsEncoder;
-import org.knowm.xchart.VectorGraphicsEncoder;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDDocumentInformation;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.PDPageContentStream;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
 import org.knowm.xchart.internal.chartpart.IChart;
 
 /**
  * Writes a {@link ChartSpec} to PNG, SVG, PDF or CSV: the one export path of the GUI and the CLI. Rendering uses
- * XChart (PNG via Java2D, SVG via VectorGraphics2D, PDF via pdfbox-graphics2d); CSV holds exactly the series drawn
+ * XChart charts painted onto Java2D (PNG), VectorGraphics2D (SVG) or pdfbox-graphics2d (PDF); CSV holds exactly the series drawn
  * ({@link ChartCsv}). Every file is written to a temporary file in the target folder and then moved into place, so a
  * failed export never leaves a half-written file; an existing file is only replaced when
  * {@link ExportOptions#overwrite()} is set. Stateless and thread-safe.
@@ -147,7 +154,7 @@ public final class ChartExportService {
             case CSV -> out.write(ChartCsv.toCsv(spec).getBytes(StandardCharsets.UTF_8));
             case PNG -> writePng(spec, options, out);
             case SVG -> writeSvg(spec, options, out);
-            case PDF -> PdfboxGraphicsEncoder.savePdfboxGraphics(chart(spec, options), out);
+            case PDF -> writePdf(spec, options, out);
             default -> throw new IllegalArgumentException("unsupported format " + format);
         }
     }
@@ -157,9 +164,13 @@ public final class ChartExportService {
      * {@code <desc>} naming the chart, axes, series, categories and markers, for screen readers and search.
      */
     private static void writeSvg(ChartSpec spec, ExportOptions o, OutputStream out) throws IOException {
+        VectorGraphics2D g = new VectorGraphics2D();
+        chart(spec, o).paint(g, o.widthPx(), o.heightPx());
+        g.dispose();
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        VectorGraphicsEncoder.saveVectorGraphic(chart(spec, o), buf, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
-        String svg = buf.toString(StandardCharsets.UTF_8);
+        new SVGProcessor().getDocument(g.getCommands(), new PageSize(0, 0, o.widthPx(), o.heightPx())).writeTo(buf);
+        // a dash with no gap is a solid line; some renderers (ImageMagick) reject the zero
+        String svg = buf.toString(StandardCharsets.UTF_8).replaceAll("stroke-dasharray:[0-9.]+,0;", "");
         int open = svg.indexOf("<svg");
         int end = open < 0 ? -1 : svg.indexOf('>', open);
         if (end < 0) {
@@ -168,6 +179,31 @@ public final class ChartExportService {
         String meta = "\n<title>" + xml(XChartRenderer.fullTitle(spec)) + "</title>\n<desc>" + xml(describe(spec))
                 + "</desc>";
         out.write((svg.substring(0, end + 1) + meta + svg.substring(end + 1)).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * One page of the layout size (1 logical pixel = 1 pt), drawn by pdfbox-graphics2d, with the title and a
+     * description in the document information.
+     */
+    private static void writePdf(ChartSpec spec, ExportOptions o, OutputStream out) throws IOException {
+        try (PDDocument doc = new PDDocument()) {
+            PDPage page = new PDPage(new PDRectangle(o.widthPx(), o.heightPx()));
+            doc.addPage(page);
+            PdfBoxGraphics2D g = new PdfBoxGraphics2D(doc, o.widthPx(), o.heightPx());
+            try {
+                chart(spec, o).paint(g, o.widthPx(), o.heightPx());
+            } finally {
+                g.dispose();
+            }
+            try (PDPageContentStream content = new PDPageContentStream(doc, page)) {
+                content.drawForm(g.getXFormObject());
+            }
+            PDDocumentInformation info = doc.getDocumentInformation();
+            info.setTitle(XChartRenderer.fullTitle(spec));
+            info.setSubject(describe(spec));
+            info.setCreator("PLM Workbench");
+            doc.save(out);
+        }
     }
 
     /** A one-paragraph text description of a chart: kind, axes, series, categories, markers. */

@@ -131,6 +131,12 @@ final class XChartRenderer {
         });
         styler.setXAxisLogarithmic(spec.xAxis().log());
         styler.setYAxisLogarithmic(spec.yAxis().log());
+        if (spec.xAxis().log()) {
+            styler.setXAxisTickLabelsFormattingFunction(TickLabels::log);
+        }
+        if (spec.yAxis().log()) {
+            styler.setYAxisTickLabelsFormattingFunction(TickLabels::log);
+        }
         styler.setXAxisMin(spec.xAxis().min());
         styler.setXAxisMax(spec.xAxis().max());
         styler.setMarkerSize(6);
@@ -166,6 +172,9 @@ final class XChartRenderer {
         styler.setOverlapped(false);
         styler.setAvailableSpaceFill(spec.kind() == ChartKind.HISTOGRAM ? 0.98 : 0.75);
         styler.setYAxisLogarithmic(spec.yAxis().log());
+        if (spec.yAxis().log()) {
+            styler.setYAxisTickLabelsFormattingFunction(TickLabels::log);
+        }
         styler.setPlotGridVerticalLinesVisible(false);
         List<String> cats = spec.categories();
         int longest = cats.stream().mapToInt(String::length).max().orElse(0);
@@ -202,6 +211,7 @@ final class XChartRenderer {
         styler.setAxisTickLabelsFont(new Font(FONT_FAMILY, Font.PLAIN, 11));
         styler.setAxisTickLabelsColor(INK);
         styler.setAxisTickMarksColor(AXIS);
+        styler.setAxisTickMarksStroke(new BasicStroke(1f)); // XChart's default is dashed {3, 0}
         styler.setLegendFont(new Font(FONT_FAMILY, Font.PLAIN, 11));
         styler.setLegendBackgroundColor(Color.WHITE);
         styler.setLegendBorderColor(Color.WHITE);

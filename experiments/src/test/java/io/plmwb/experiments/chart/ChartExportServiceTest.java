@@ -100,6 +100,11 @@ class ChartExportServiceTest {
         // PDF
         byte[] pdf = Files.readAllBytes(dir.resolve("breakdown.pdf"));
         assertEquals("%PDF", new String(pdf, 0, 4, StandardCharsets.US_ASCII));
+        try (org.apache.pdfbox.pdmodel.PDDocument doc = org.apache.pdfbox.Loader.loadPDF(pdf)) {
+            assertEquals(1, doc.getNumberOfPages());
+            assertEquals(640f, doc.getPage(0).getMediaBox().getWidth(), 0.01f);
+            assertTrue(doc.getDocumentInformation().getTitle().contains("plm-1.8b"));
+        }
 
         // CSV: header + exactly one row per bar, values equal to the spec's
         List<String> csv = Files.readAllLines(dir.resolve("breakdown.csv"));

@@ -145,4 +145,15 @@ class ChartSpecTest {
         assertArrayEquals(new double[] {2, 3}, h.y());
         assertEquals(List.of("[0.000, 0.5000)", "[0.5000, 1.000]"), h.categories());
     }
+
+    @Test
+    void logTickLabels() {
+        assertEquals("1", TickLabels.log(1));
+        assertEquals("10000", TickLabels.log(1e4));
+        assertEquals("0.001", TickLabels.log(1e-3));
+        assertEquals("1e-5", TickLabels.log(1e-5));
+        assertEquals("1e6", TickLabels.log(1e6));
+        assertEquals("3.00e-05", TickLabels.log(3e-5));
+        assertEquals("", TickLabels.log(0));
+    }
 }

@@ -1,8 +1,8 @@
 package io.plmwb.views.chart;
 
+import io.plmwb.experiments.chart.TickLabels;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import javafx.geometry.Side;
 import javafx.scene.chart.ValueAxis;
 
@@ -105,20 +105,7 @@ public final class LogAxis extends ValueAxis<Number> {
 
     @Override
     protected String getTickMarkLabel(Number value) {
-        return label(value.doubleValue());
-    }
-
-    /** "0.01", "1", "1000" near 1; "1e-5", "1e6" beyond; non-decades with 3 significant digits. */
-    static String label(double v) {
-        double k = Math.log10(v);
-        if (Math.abs(k - Math.rint(k)) < 1e-9) {
-            int e = (int) Math.rint(k);
-            if (e >= -3 && e <= 4) {
-                return e >= 0 ? Long.toString(Math.round(v)) : String.format(Locale.ROOT, "%." + (-e) + "f", v);
-            }
-            return "1e" + e;
-        }
-        return String.format(Locale.ROOT, "%.3g", v);
+        return TickLabels.log(value.doubleValue());
     }
 
     @Override

@@ -111,6 +111,17 @@ class ChartPaneTest {
         assertInstanceOf(LogAxis.class, chart.getXAxis());
         assertInstanceOf(LogAxis.class, chart.getYAxis());
         assertEquals(4, chart.getData().get(0).getData().size(), "the NaN gap is left out");
+        LogAxis xAxis = (LogAxis) chart.getXAxis();
+        LogAxis yAxis = (LogAxis) chart.getYAxis();
+        assertEquals(1, xAxis.getLowerBound(), 0.0);
+        assertEquals(10000, xAxis.getUpperBound(), 1e-9);
+        assertEquals(1e-5, yAxis.getLowerBound(), 1e-20);
+        assertEquals(1e-3, yAxis.getUpperBound(), 1e-15);
+        double w = xAxis.getWidth();
+        assertEquals(0, xAxis.getDisplayPosition(1), 1e-9);
+        assertEquals(w / 2, xAxis.getDisplayPosition(100), 1e-6, "100 is half way from 1 to 10^4 on a log scale");
+        assertEquals(100, xAxis.getValueForDisplay(w / 2).doubleValue(), 1e-9);
+        assertTrue(yAxis.getDisplayPosition(1e-4) < yAxis.getDisplayPosition(1e-5), "y grows upwards");
         assertEquals(5, chart.getData().get(1).getData().size());
 
         Path solid = (Path) chart.getData().get(0).getNode();
