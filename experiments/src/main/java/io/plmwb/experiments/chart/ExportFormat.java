@@ -26,6 +26,17 @@ public enum ExportFormat {
         return description;
     }
 
+    /** Parses "png", "SVG", … (for command lines); the message lists the formats when the name is unknown. */
+    public static ExportFormat parse(String name) {
+        String n = name == null ? "" : name.strip().toLowerCase(Locale.ROOT);
+        for (ExportFormat f : values()) {
+            if (f.extension.equals(n)) {
+                return f;
+            }
+        }
+        throw new IllegalArgumentException("unknown export format '" + name + "'; use one of png, svg, pdf, csv");
+    }
+
     /** The format a file name's extension names (case-insensitive), or null. */
     public static ExportFormat fromFileName(String fileName) {
         String lower = fileName.toLowerCase(Locale.ROOT);

@@ -143,7 +143,7 @@ final class XChartRenderer {
         List<Series> all = spec.series();
         for (int i = 0; i < all.size(); i++) {
             Series s = all.get(i);
-            double[] err = s.yError().orElse(null);
+            double[] err = s.yError().map(XChartRenderer::nanToZero).orElse(null);
             XYSeries xs = err == null ? chart.addSeries(s.name(), s.x(), s.y())
                     : chart.addSeries(s.name(), s.x(), s.y(), err);
             Color c = color(ChartPalette.colorOf(spec, i));
@@ -189,7 +189,7 @@ final class XChartRenderer {
             Series s = all.get(i);
             List<Double> ys = boxed(s.y());
             CategorySeries cs = s.yError().isPresent()
-                    ? chart.addSeries(s.name(), cats, ys, boxed(s.yError().get()))
+                    ? chart.addSeries(s.name(), cats, ys, boxed(nanToZero(s.yError().get())))
                     : chart.addSeries(s.name(), cats, ys);
             Color c = color(ChartPalette.colorOf(spec, i));
             cs.setFillColor(c);
@@ -331,10 +331,22 @@ final class XChartRenderer {
         return new Color(rgb[0], rgb[1], rgb[2]);
     }
 
+    /** Boxes values; NaN (a gap) becomes null, which XChart leaves out. */
     private static List<Double> boxed(double[] values) {
         List<Double> out = new ArrayList<>(values.length);
         for (double v : values) {
-            out.add(v);
+            out.add(Double.isNaN(v) ? null : v);
+        }
+        return out;
+    }
+
+    /** A missing spread draws no error bar. */
+    private static double[] nanToZero(double[] values) {
+        double[] out = values.clone();
+        for (int i = 0; i < out.length; i++) {
+            if (Double.isNaN(out[i])) {
+                out[i] = 0;
+            }
         }
         return out;
     }

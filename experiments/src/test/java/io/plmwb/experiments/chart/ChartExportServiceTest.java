@@ -185,6 +185,30 @@ class ChartExportServiceTest {
     }
 
     @Test
+    void barChartWithAGapAndErrorsExports() throws Exception {
+        ChartSpec spec = winsSpec();
+        for (ExportFormat f : ExportFormat.values()) {
+            assertTrue(Files.size(service.export(spec, f, dir.resolve("wins." + f.extension()),
+                    ExportOptions.defaults())) > 0);
+        }
+        assertEquals(List.of("Round,policy A (%),policy A ± (%),policy B (%)", "r1,52.5,2.1,47.5", "r2,,,50",
+                "r3,61,1.8,39"), Files.readAllLines(dir.resolve("wins.csv")));
+        assertEquals(ExportFormat.SVG, ExportFormat.parse(" SVG "));
+        assertThrows(IllegalArgumentException.class, () -> ExportFormat.parse("jpeg"));
+    }
+
+    static ChartSpec winsSpec() {
+        return ChartSpec.builder("wins", ChartKind.BAR).title("Preference rounds")
+                .xAxis(Axis.of("Round", "")).yAxis(Axis.of("Win rate", "%"))
+                .addSeries(Series.categories("policy A", List.of("r1", "r2", "r3"), new double[] {52.5, Double.NaN, 61})
+                        .yError(new double[] {2.1, Double.NaN, 1.8}).build())
+                .addSeries(Series.categories("policy B", List.of("r1", "r2", "r3"), new double[] {47.5, 50, 39})
+                        .build())
+                .addMarker(Marker.horizontal(50, "parity"))
+                .build();
+    }
+
+    @Test
     void refusesToOverwriteUnlessAsked() throws Exception {
         ChartSpec spec = ParameterBreakdownChart.byComponent("plm-1.8b", PLM);
         Path target = dir.resolve("existing.csv");
@@ -288,7 +312,7 @@ class ChartExportServiceTest {
         for (ChartSpec spec : List.of(ParameterBreakdownChart.byComponent("plm-1.8b", PLM),
                 ParameterBreakdownChart.perLayerTensors("plm-1.8b", PLM),
                 ParameterBreakdownChart.byComponent("llama-3.2-1b",
-                        ArchitectureSummary.of(Presets.byName("llama-3.2-1b").orElseThrow())), lrSpec(),
+                        ArchitectureSummary.of(Presets.byName("llama-3.2-1b").orElseThrow())), lrSpec(), winsSpec(),
                 ChartSpec.builder("latency-hist", ChartKind.HISTOGRAM).title("Decode latency")
                         .xAxis(Axis.of("Latency", "ms")).yAxis(Axis.of("Tokens", ""))
                         .addSeries(Histograms.bin("decode", latencies(), 12, 10, 40).build())

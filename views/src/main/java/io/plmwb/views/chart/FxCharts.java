@@ -45,7 +45,7 @@ final class FxCharts {
         XYChart<?, Number> chart = spec.kind().isCategory() ? category(spec) : numeric(spec);
         chart.setAnimated(false);
         chart.setTitle(null);
-        chart.setLegendVisible(spec.legendVisible() && (spec.series().size() > 1 || !spec.kind().isCategory()));
+        chart.setLegendVisible(spec.legendVisible());
         chart.setLegendSide(side(spec.legendPosition()));
         chart.getStyleClass().add("plmwb-chart");
         chart.getStylesheets().add(FxChartStyles.dataUri(spec));
