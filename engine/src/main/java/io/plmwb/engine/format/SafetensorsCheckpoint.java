@@ -57,8 +57,8 @@ public final class SafetensorsCheckpoint implements WeightSource {
     }
 
     /**
-     * Opens a checkpoint folder (sharded when it has {@value #INDEX}, else {@value #SINGLE}) or a single
-     * {@code .safetensors} file.
+     * Opens a checkpoint folder ({@value #SINGLE} when present, as transformers does, else the shards of
+     * {@value #INDEX}), a single {@code .safetensors} file, or an index file.
      */
     public static SafetensorsCheckpoint open(Path folderOrFile) throws ModelFormatException {
         if (Files.isRegularFile(folderOrFile)) {
@@ -71,13 +71,13 @@ public final class SafetensorsCheckpoint implements WeightSource {
         if (!Files.isDirectory(folderOrFile)) {
             throw new ModelFormatException(folderOrFile, "no such file or folder");
         }
-        Path index = folderOrFile.resolve(INDEX);
-        if (Files.isRegularFile(index)) {
-            return openSharded(folderOrFile, index);
-        }
         Path single = folderOrFile.resolve(SINGLE);
         if (Files.isRegularFile(single)) {
             return single(folderOrFile, SafetensorsFile.open(single));
+        }
+        Path index = folderOrFile.resolve(INDEX);
+        if (Files.isRegularFile(index)) {
+            return openSharded(folderOrFile, index);
         }
         throw new ModelFormatException(folderOrFile, "neither " + SINGLE + " nor " + INDEX
                 + " here (is this an HF checkpoint folder?)");
