@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Streams a {@code .safetensors} file: the header (all names, dtypes, shapes, offsets) goes first, then each tensor is
@@ -88,7 +89,7 @@ public final class SafetensorsWriter implements Closeable {
         ObjectNode root = JSON.createObjectNode();
         ObjectNode meta = root.putObject("__metadata__");
         meta.put("format", "pt");
-        metadata.forEach(meta::put);
+        new TreeMap<>(metadata).forEach(meta::put); // sorted: the same metadata always gives the same bytes
         long offset = 0;
         for (TensorInfo t : tensors) {
             ObjectNode e = root.putObject(t.name());

@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
 import java.util.stream.Stream;
 
@@ -31,8 +30,8 @@ import java.util.stream.Stream;
  * {@code tokenizer_config.json} with a ChatML template. Nothing in it is a trained model.
  *
  * <p>Matrices (and the embedding) are normal with std {@value #STD}, norm weights 1.0, biases 0. Every tensor has its
- * own generator seeded from (seed, tensor name), so the same seed gives the same bytes, and a truncated-layer
- * checkpoint shares its layers with the full one. The special tokens take Qwen2's ids (151643..151645) when the
+ * own generator ({@link Gaussian}) seeded from (seed, tensor name), so the same seed gives the same bytes on any JDK,
+ * and a truncated-layer checkpoint shares its layers with the full one. The special tokens take Qwen2's ids (151643..151645) when the
  * vocabulary is large enough, else ids 256..258; the config's bos/eos follow.
  */
 public final class SyntheticCheckpoint {
@@ -179,11 +178,11 @@ public final class SyntheticCheckpoint {
             float v = t.name().endsWith(".bias") ? 0f : 1f;
             return (buf, start, len) -> java.util.Arrays.fill(buf, 0, len, v);
         }
-        SplittableRandom r = new SplittableRandom(tensorSeed(seed, t.name()));
+        Gaussian g = new Gaussian(tensorSeed(seed, t.name()));
         return (buf, start, len) -> {
             ctx.checkCancelled();
             for (int i = 0; i < len; i++) {
-                buf[i] = (float) (r.nextGaussian() * STD);
+                buf[i] = (float) (g.next() * STD);
             }
             ctx.progress(base + (start + len) * 2, total);
         };

@@ -121,6 +121,28 @@ class SafetensorsWriterTest {
     }
 
     @Test
+    void sameInputGivesSameBytesWhateverTheMetadataMapOrder() throws Exception {
+        Map<String, String> m1 = new java.util.LinkedHashMap<>();
+        m1.put("zeta", "1");
+        m1.put("alpha", "2");
+        m1.put("mid", "3");
+        Map<String, String> m2 = new java.util.LinkedHashMap<>();
+        m2.put("mid", "3");
+        m2.put("alpha", "2");
+        m2.put("zeta", "1");
+        List<TensorInfo> t = List.of(new TensorInfo("a", DType.F16, new long[] {2}));
+        Path f1 = dir.resolve("m1.safetensors");
+        Path f2 = dir.resolve("m2.safetensors");
+        try (SafetensorsWriter w = SafetensorsWriter.create(f1, t, m1)) {
+            w.write("a", new float[] {1, 2});
+        }
+        try (SafetensorsWriter w = SafetensorsWriter.create(f2, t, m2)) {
+            w.write("a", new float[] {1, 2});
+        }
+        assertArrayEquals(Files.readAllBytes(f1), Files.readAllBytes(f2));
+    }
+
+    @Test
     void streamingFillerIsAskedInOrderAndChunked() throws Exception {
         long numel = SafetensorsWriter.CHUNK_VALUES * 2L + 17;
         Path f = dir.resolve("s.safetensors");
