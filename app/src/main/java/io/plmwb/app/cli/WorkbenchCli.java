@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
             "Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad input."},
         subcommands = {
             InfoCommand.class,
+            ChartCommand.class,
+            SynthCommand.class,
             CommandLine.HelpCommand.class})
 public final class WorkbenchCli implements Runnable {
 
@@ -58,7 +60,8 @@ public final class WorkbenchCli implements Runnable {
         for (Throwable t = ex; t != null; t = t.getCause()) {
             if (t instanceof BadInputException || t instanceof ModelFormatException
                     || t instanceof UnopenablePathException || t instanceof IllegalArgumentException
-                    || t instanceof java.nio.file.NoSuchFileException) {
+                    || t instanceof java.nio.file.NoSuchFileException
+                    || t instanceof io.plmwb.experiments.chart.ChartExportException ce && ce.isTargetExists()) {
                 return true;
             }
         }

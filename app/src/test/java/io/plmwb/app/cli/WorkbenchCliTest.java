@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -103,5 +104,48 @@ class WorkbenchCliTest {
 
         assertEquals(2, run("no-such-command").code());
         assertEquals(2, run("info", "--context").code());
+    }
+
+    @Test
+    void chartExportsAllFourFormatsAndNeverOverwrites() throws Exception {
+        Path out = dir.resolve("charts");
+        Run r = run("chart", "params", "--preset", "plm-1.8b", "--out", out.toString(), "--dpi", "96", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals(4, j.get("files").size());
+        Path csv = out.resolve("param-breakdown-plm-1.8b.csv");
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals("Embedding,311.164928", lines.get(1));
+        var png = javax.imageio.ImageIO.read(out.resolve("param-breakdown-plm-1.8b.png").toFile());
+        assertEquals(800, png.getWidth());
+        assertTrue(Files.readString(out.resolve("param-breakdown-plm-1.8b.pdf"),
+                java.nio.charset.StandardCharsets.ISO_8859_1).startsWith("%PDF"));
+
+        long before = Files.getLastModifiedTime(csv).toMillis();
+        Files.writeString(csv, "my edits");
+        Run again = run("chart", "params", "--preset", "plm-1.8b", "--out", out.toString());
+        assertEquals(2, again.code());
+        assertTrue(again.err().contains("already exists"), again.err());
+        assertEquals("my edits", Files.readString(csv), "user data is never overwritten");
+        assertTrue(Files.getLastModifiedTime(csv).toMillis() >= before);
+
+        assertEquals(0, run("chart", "params", "--preset", "plm-1.8b", "--out", out.toString(), "--overwrite",
+                "--formats", "csv").code());
+        assertEquals("Embedding,311.164928", Files.readAllLines(csv).get(1));
+        assertEquals(2, run("chart", "nonsense", "--preset", "plm-1.8b", "--out", out.toString()).code());
+        assertEquals(2, run("chart", "params", "--preset", "plm-1.8b", "--out", out.toString(),
+                "--formats", "bmp").code());
+    }
+
+    @Test
+    void synthRefusesANonEmptyFolderAndUnknownPresets() throws Exception {
+        Path full = Files.createDirectories(dir.resolve("full"));
+        Files.writeString(full.resolve("keep.txt"), "mine");
+        Run r = run("synth", "--preset", "plm-1.8b", "--out", full.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("not empty"), r.err());
+        assertEquals("mine", Files.readString(full.resolve("keep.txt")));
+        assertEquals(2, run("synth", "--preset", "gpt-9", "--out", dir.resolve("x").toString()).code());
+        assertTrue(run("synth", "--help").out().contains("SYNTHETIC"));
     }
 }

@@ -60,6 +60,11 @@ public final class ChartExportViewModel {
     private final StringBinding pixelSize;
     private Path defaultDirectory = Path.of(System.getProperty("user.home", "."));
 
+    /** A view model exporting through a new {@link ChartExportService} on {@code executor}. */
+    public static ChartExportViewModel create(TaskExecutor executor) {
+        return new ChartExportViewModel(new ChartExportService(), executor);
+    }
+
     public ChartExportViewModel(ChartExportService service, TaskExecutor executor) {
         this.service = Objects.requireNonNull(service, "service");
         this.executor = Objects.requireNonNull(executor, "executor");

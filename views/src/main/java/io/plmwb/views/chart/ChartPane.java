@@ -1,7 +1,6 @@
 package io.plmwb.views.chart;
 
 import io.plmwb.engine.task.TaskExecutor;
-import io.plmwb.experiments.chart.ChartExportService;
 import io.plmwb.experiments.chart.ChartSpec;
 import java.util.Objects;
 import javafx.beans.property.ObjectProperty;
@@ -48,7 +47,7 @@ public final class ChartPane extends Region {
 
     /** A pane exporting through its own view model on {@code executor}. */
     public ChartPane(TaskExecutor executor) {
-        this(new ChartExportViewModel(new ChartExportService(), executor));
+        this(ChartExportViewModel.create(executor));
     }
 
     public ChartPane(ChartExportViewModel exportModel) {

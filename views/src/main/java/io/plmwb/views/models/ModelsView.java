@@ -1,5 +1,6 @@
 package io.plmwb.views.models;
 
+import io.plmwb.views.chart.ChartPane;
 import io.plmwb.views.common.FxmlWorkspace;
 import java.io.File;
 import java.util.List;
@@ -23,6 +24,7 @@ public final class ModelsView extends FxmlWorkspace {
     @FXML private GridPane configGrid;
     @FXML private GridPane paramGrid;
     @FXML private GridPane kvGrid;
+    @FXML private javafx.scene.layout.FlowPane chartHost;
 
     private final ModelsViewModel model;
     private final java.util.function.Consumer<java.nio.file.Path> opener;
@@ -54,6 +56,31 @@ public final class ModelsView extends FxmlWorkspace {
         bindGrid(configGrid, model.configRows());
         bindGrid(paramGrid, model.paramRows());
         bindGrid(kvGrid, model.kvRows());
+
+        componentPane = new ChartPane(model.componentExport());
+        componentPane.specProperty().bind(model.componentChartProperty());
+        perLayerPane = new ChartPane(model.perLayerExport());
+        perLayerPane.specProperty().bind(model.perLayerChartProperty());
+        for (ChartPane p : new ChartPane[] {componentPane, perLayerPane}) {
+            p.setPrefSize(560, 400);
+            p.setMinSize(420, 320);
+            p.getStyleClass().add("card");
+        }
+        chartHost.getChildren().setAll(componentPane, perLayerPane);
+    }
+
+    private ChartPane componentPane;
+    private ChartPane perLayerPane;
+
+    /** Exports the chart that has the focus, else the parameters-by-component chart. */
+    @Override
+    public boolean exportCurrentChart() {
+        ChartPane target = perLayerPane != null && perLayerPane.isFocused() ? perLayerPane : componentPane;
+        if (target == null || target.getSpec() == null) {
+            return false;
+        }
+        target.openExportDialog();
+        return true;
     }
 
     private static void bindGrid(GridPane grid, ObservableList<ModelsViewModel.Row> rows) {

@@ -8,6 +8,10 @@ import io.plmwb.engine.model.ModelConfig;
 import io.plmwb.engine.model.Presets;
 import io.plmwb.engine.task.BackgroundTask;
 import io.plmwb.engine.task.TaskExecutor;
+import io.plmwb.experiments.chart.ChartExportService;
+import io.plmwb.experiments.chart.ChartSpec;
+import io.plmwb.experiments.chart.ParameterBreakdownChart;
+import io.plmwb.views.chart.ChartExportViewModel;
 import io.plmwb.views.common.Dialogs;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,11 +50,18 @@ public final class ModelsViewModel {
     private final ObservableList<Row> paramRowsView = FXCollections.unmodifiableObservableList(paramRows);
     private final ObservableList<Row> kvRows = FXCollections.observableArrayList();
     private final ObservableList<Row> kvRowsView = FXCollections.unmodifiableObservableList(kvRows);
+    private final ReadOnlyObjectWrapper<ChartSpec> componentChart = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyObjectWrapper<ChartSpec> perLayerChart = new ReadOnlyObjectWrapper<>();
+    private final ChartExportViewModel componentExport;
+    private final ChartExportViewModel perLayerExport;
     private final ObservableList<String> presets = FXCollections.observableArrayList();
     private final ObservableList<String> presetsView = FXCollections.unmodifiableObservableList(presets);
 
     public ModelsViewModel(TaskExecutor executor) {
         this.executor = executor;
+        ChartExportService exportService = new ChartExportService();
+        this.componentExport = new ChartExportViewModel(exportService, executor);
+        this.perLayerExport = new ChartExportViewModel(exportService, executor);
         Presets.names().forEach(presets::add);
     }
 
@@ -85,6 +96,8 @@ public final class ModelsViewModel {
         paramRows.setAll(paramRows(s));
         kvRows.setAll(kvRows(s));
         summary.set(s);
+        componentChart.set(ParameterBreakdownChart.byComponent(title, s));
+        perLayerChart.set(ParameterBreakdownChart.perLayerTensors(title, s));
     }
 
     static List<Row> configRows(ModelConfig c) {
@@ -161,6 +174,26 @@ public final class ModelsViewModel {
 
     private static String pct(long part, long total) {
         return String.format("  · %.1f%%", 100.0 * part / total);
+    }
+
+    /** Parameters by component of the shown model. */
+    public ReadOnlyObjectProperty<ChartSpec> componentChartProperty() {
+        return componentChart.getReadOnlyProperty();
+    }
+
+    /** Parameters per tensor of one decoder block. */
+    public ReadOnlyObjectProperty<ChartSpec> perLayerChartProperty() {
+        return perLayerChart.getReadOnlyProperty();
+    }
+
+    /** Export state of the component chart. */
+    public ChartExportViewModel componentExport() {
+        return componentExport;
+    }
+
+    /** Export state of the per-block chart. */
+    public ChartExportViewModel perLayerExport() {
+        return perLayerExport;
     }
 
     public ReadOnlyStringProperty headlineProperty() {

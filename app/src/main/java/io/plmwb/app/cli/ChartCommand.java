@@ -1,0 +1,102 @@
+package io.plmwb.app.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.plmwb.engine.arch.ArchitectureSummary;
+import io.plmwb.engine.model.ModelConfig;
+import io.plmwb.experiments.chart.ChartExportService;
+import io.plmwb.experiments.chart.ChartSpec;
+import io.plmwb.experiments.chart.ExportFormat;
+import io.plmwb.experiments.chart.ExportOptions;
+import io.plmwb.experiments.chart.ParameterBreakdownChart;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code workbench chart}: export a chart the GUI shows, through the same export service. */
+@Command(name = "chart", mixinStandardHelpOptions = true,
+        description = {"Export a chart to PNG/SVG/PDF and the CSV of the series drawn (the same service as the GUI's "
+                + "Export…).",
+            "Charts: params (parameters by component), params-per-layer (parameters per tensor of one block)."})
+public final class ChartCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "CHART", description = "params | params-per-layer")
+    String chart;
+
+    @CommandLine.Mixin
+    ModelSelection selection = new ModelSelection();
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "folder to write into")
+    Path out;
+
+    @Option(names = "--formats", split = ",", defaultValue = "png,svg,pdf,csv", paramLabel = "LIST",
+            description = "comma-separated: png, svg, pdf, csv (default ${DEFAULT-VALUE})")
+    List<String> formats;
+
+    @Option(names = "--width", defaultValue = "800", description = "layout width in px (default ${DEFAULT-VALUE})")
+    int width;
+
+    @Option(names = "--height", defaultValue = "500", description = "layout height in px (default ${DEFAULT-VALUE})")
+    int height;
+
+    @Option(names = "--dpi", defaultValue = "300", description = "PNG resolution (default ${DEFAULT-VALUE})")
+    int dpi;
+
+    @Option(names = "--overwrite", description = "replace existing files (otherwise existing files are never touched)")
+    boolean overwrite;
+
+    @Option(names = "--json", description = "print what was written as JSON")
+    boolean json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        ModelConfig config = selection.config(null);
+        String name = selection.label(null);
+        ArchitectureSummary summary = ArchitectureSummary.of(config);
+        ChartSpec chartSpec = switch (chart.toLowerCase(Locale.ROOT)) {
+            case "params" -> ParameterBreakdownChart.byComponent(name, summary);
+            case "params-per-layer" -> ParameterBreakdownChart.perLayerTensors(name, summary);
+            default -> throw new BadInputException("unknown chart '" + chart + "' (params, params-per-layer)");
+        };
+        List<ExportFormat> wanted = new ArrayList<>();
+        for (String f : formats) {
+            wanted.add(parseFormat(f));
+        }
+        ExportOptions options = new ExportOptions(width, height, dpi, overwrite);
+        String base = chartSpec.id().replaceAll("[^A-Za-z0-9._-]+", "-");
+        List<Path> written = new ChartExportService().exportAll(chartSpec, out, base, wanted, options);
+        PrintWriter pw = spec.commandLine().getOut();
+        if (json) {
+            ObjectNode root = new ObjectMapper().createObjectNode();
+            root.put("chart", chartSpec.id());
+            root.put("title", chartSpec.title());
+            ArrayNode files = root.putArray("files");
+            written.forEach(p -> files.add(p.toString()));
+            pw.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(root));
+        } else {
+            written.forEach(p -> pw.println("wrote " + p));
+        }
+        pw.flush();
+        return 0;
+    }
+
+    private static ExportFormat parseFormat(String f) {
+        for (ExportFormat e : ExportFormat.values()) {
+            if (e.extension().equalsIgnoreCase(f.trim())) {
+                return e;
+            }
+        }
+        throw new BadInputException("unknown format '" + f + "' (png, svg, pdf, csv)");
+    }
+}
