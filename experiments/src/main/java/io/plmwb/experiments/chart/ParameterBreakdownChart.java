@@ -48,6 +48,7 @@ public final class ParameterBreakdownChart {
     public static ChartSpec perLayerTensors(String modelName, ArchitectureSummary summary) {
         Map<String, Long> tensors = summary.perLayerTensors();
         List<String> names = new ArrayList<>(tensors.keySet());
+        List<String> labels = names.stream().map(ParameterBreakdownChart::shortLabel).toList();
         double[] attention = new double[names.size()];
         double[] mlp = new double[names.size()];
         double[] norms = new double[names.size()];
@@ -67,11 +68,25 @@ public final class ParameterBreakdownChart {
                         summary.config().numLayers()))
                 .xAxis(Axis.of("Tensor", ""))
                 .yAxis(Axis.of("Parameters", "M"))
-                .addSeries(Series.categories("Attention", names, attention).build())
-                .addSeries(Series.categories("MLP", names, mlp).build())
-                .addSeries(Series.categories("Norms", names, norms).build())
+                .addSeries(Series.categories("Attention", labels, attention).build())
+                .addSeries(Series.categories("MLP", labels, mlp).build())
+                .addSeries(Series.categories("Norms", labels, norms).build())
                 .legend(true, LegendPosition.RIGHT)
                 .build();
+    }
+
+    /**
+     * A short axis label for an HF tensor name of a block: the projection's letter(s) without {@code _proj}, norms as
+     * "… norm" (e.g. {@code kv_a_proj_with_mqa} → {@code kv_a}, {@code post_attention_layernorm} → {@code mlp norm}).
+     */
+    public static String shortLabel(String tensor) {
+        return switch (tensor) {
+            case "input_layernorm" -> "attn norm";
+            case "post_attention_layernorm" -> "mlp norm";
+            case "kv_a_proj_with_mqa" -> "kv_a";
+            default -> tensor.endsWith("_layernorm") ? tensor.substring(0, tensor.length() - 10) + " norm"
+                    : tensor.endsWith("_proj") ? tensor.substring(0, tensor.length() - 5) : tensor;
+        };
     }
 
     private enum Group { ATTENTION, MLP, NORM }

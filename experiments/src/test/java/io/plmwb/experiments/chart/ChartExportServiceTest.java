@@ -63,7 +63,8 @@ class ChartExportServiceTest {
             }
         }
         assertEquals(PLM.perLayer(), Math.round(block));
-        assertEquals(PLM.perLayerTensors().keySet().stream().toList(), perLayer.categories());
+        assertEquals(List.of("attn norm", "q", "kv_a", "kv_a norm", "kv_b", "o", "mlp norm", "up", "down"),
+                perLayer.categories());
 
         ArchitectureSummary untied = ArchitectureSummary.of(Presets.byName("plm-1.8b").orElseThrow());
         assertEquals(0, untied.lmHead());
@@ -137,7 +138,7 @@ class ChartExportServiceTest {
                 ExportOptions.defaults()));
         assertEquals("Tensor,Attention (M),MLP (M),Norms (M)", csv.get(0));
         assertEquals(1 + PLM.perLayerTensors().size(), csv.size());
-        assertEquals("input_layernorm,0,0,0.002048", csv.get(1));
+        assertEquals("attn norm,0,0,0.002048", csv.get(1));
     }
 
     @Test

@@ -24,7 +24,7 @@ public final class ModelsView extends FxmlWorkspace {
     @FXML private GridPane configGrid;
     @FXML private GridPane paramGrid;
     @FXML private GridPane kvGrid;
-    @FXML private javafx.scene.layout.FlowPane chartHost;
+    @FXML private javafx.scene.layout.VBox chartHost;
 
     private final ModelsViewModel model;
     private final java.util.function.Consumer<java.nio.file.Path> opener;
@@ -55,17 +55,20 @@ public final class ModelsView extends FxmlWorkspace {
         });
         bindGrid(configGrid, model.configRows());
         bindGrid(paramGrid, model.paramRows());
-        bindGrid(kvGrid, model.kvRows());
+        bindKvGrid();
 
         componentPane = new ChartPane(model.componentExport());
         componentPane.specProperty().bind(model.componentChartProperty());
         perLayerPane = new ChartPane(model.perLayerExport());
         perLayerPane.specProperty().bind(model.perLayerChartProperty());
         for (ChartPane p : new ChartPane[] {componentPane, perLayerPane}) {
-            p.setPrefSize(560, 400);
-            p.setMinSize(420, 320);
+            p.setPrefSize(600, 340);
+            p.setMinSize(380, 300);
+            javafx.scene.layout.VBox.setVgrow(p, javafx.scene.layout.Priority.ALWAYS);
             p.getStyleClass().add("card");
         }
+        perLayerPane.setPrefHeight(440);
+        perLayerPane.setMinHeight(400);
         chartHost.getChildren().setAll(componentPane, perLayerPane);
     }
 
@@ -99,6 +102,40 @@ public final class ModelsView extends FxmlWorkspace {
         };
         rows.addListener((ListChangeListener<ModelsViewModel.Row>) c -> fill.run());
         fill.run();
+    }
+
+    private void bindKvGrid() {
+        Runnable fill = () -> {
+            kvGrid.getChildren().clear();
+            Label ctx = header("");
+            ctx.textProperty().bind(model.kvContextProperty());
+            kvGrid.addRow(0, header("Layout"), header("values / layer"), header("bytes / token"), ctx);
+            int r = 1;
+            for (ModelsViewModel.KvRow row : List.copyOf(model.kvRows())) {
+                Label k = new Label(row.layout());
+                k.getStyleClass().add("kv-key");
+                k.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+                kvGrid.addRow(r++, k, number(row.valuesPerLayer()), number(row.bytesPerToken()),
+                        number(row.atContext()));
+            }
+        };
+        model.kvRows().addListener((ListChangeListener<ModelsViewModel.KvRow>) c -> fill.run());
+        fill.run();
+    }
+
+    private static Label header(String text) {
+        Label l = new Label(text);
+        l.getStyleClass().add("kv-header");
+        return l;
+    }
+
+    private static Label number(String text) {
+        Label l = new Label(text);
+        l.getStyleClass().add("kv-value");
+        l.setMaxWidth(Double.MAX_VALUE);
+        l.setAlignment(javafx.geometry.Pos.CENTER_RIGHT);
+        l.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        return l;
     }
 
     @FXML

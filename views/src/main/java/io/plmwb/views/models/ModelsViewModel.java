@@ -37,6 +37,10 @@ public final class ModelsViewModel {
     public record Row(String key, String value) {
     }
 
+    /** One line of the KV-cache table. */
+    public record KvRow(String layout, String valuesPerLayer, String bytesPerToken, String atContext) {
+    }
+
     private final TaskExecutor executor;
     private final ReadOnlyStringWrapper headline = new ReadOnlyStringWrapper("No model open");
     private final ReadOnlyStringWrapper detail = new ReadOnlyStringWrapper(
@@ -48,8 +52,9 @@ public final class ModelsViewModel {
     private final ObservableList<Row> configRowsView = FXCollections.unmodifiableObservableList(configRows);
     private final ObservableList<Row> paramRows = FXCollections.observableArrayList();
     private final ObservableList<Row> paramRowsView = FXCollections.unmodifiableObservableList(paramRows);
-    private final ObservableList<Row> kvRows = FXCollections.observableArrayList();
-    private final ObservableList<Row> kvRowsView = FXCollections.unmodifiableObservableList(kvRows);
+    private final ObservableList<KvRow> kvRows = FXCollections.observableArrayList();
+    private final ObservableList<KvRow> kvRowsView = FXCollections.unmodifiableObservableList(kvRows);
+    private final ReadOnlyStringWrapper kvContext = new ReadOnlyStringWrapper("");
     private final ReadOnlyObjectWrapper<ChartSpec> componentChart = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<ChartSpec> perLayerChart = new ReadOnlyObjectWrapper<>();
     private final ChartExportViewModel componentExport;
@@ -95,6 +100,7 @@ public final class ModelsViewModel {
         configRows.setAll(configRows(c));
         paramRows.setAll(paramRows(s));
         kvRows.setAll(kvRows(s));
+        kvContext.set(String.format("at %,d", c.maxPositionEmbeddings()));
         summary.set(s);
         componentChart.set(ParameterBreakdownChart.byComponent(title, s));
         perLayerChart.set(ParameterBreakdownChart.perLayerTensors(title, s));
@@ -140,16 +146,16 @@ public final class ModelsViewModel {
         return rows;
     }
 
-    static List<Row> kvRows(ArchitectureSummary s) {
-        List<Row> rows = new ArrayList<>();
+    static List<KvRow> kvRows(ArchitectureSummary s) {
+        List<KvRow> rows = new ArrayList<>();
         int ctx = s.config().maxPositionEmbeddings();
         for (KvLayout layout : KvLayout.values()) {
             OptionalLong perToken = s.kvBytesPerToken(layout, StorageType.BF16);
             if (perToken.isPresent()) {
                 OptionalLong values = s.kvValuesPerTokenPerLayer(layout);
-                rows.add(new Row(label(layout), String.format("%,d values/layer · %,d B/token · %s at %,d",
-                        values.getAsLong(), perToken.getAsLong(),
-                        mib(s.kvBytes(layout, StorageType.BF16, ctx).getAsLong()), ctx)));
+                rows.add(new KvRow(label(layout), String.format("%,d", values.getAsLong()),
+                        String.format("%,d", perToken.getAsLong()),
+                        mib(s.kvBytes(layout, StorageType.BF16, ctx).getAsLong())));
             }
         }
         return rows;
@@ -226,8 +232,13 @@ public final class ModelsViewModel {
         return paramRowsView;
     }
 
-    public ObservableList<Row> kvRows() {
+    public ObservableList<KvRow> kvRows() {
         return kvRowsView;
+    }
+
+    /** Header of the KV table's last column ("at 4,096"). */
+    public ReadOnlyStringProperty kvContextProperty() {
+        return kvContext.getReadOnlyProperty();
     }
 
     public ObservableList<String> presets() {
