@@ -30,7 +30,7 @@ import java.util.Locale;
  *   <li>{@code input_ids} int64 [1, T]; positions are {@code past_len .. past_len+T-1}, where past_len is read from the
  *       shape of the past cache tensors;</li>
  *   <li>{@code num_logits} int64 [1]: logits are computed for the last {@code min(num_logits, T)} positions only (pass T
- *       for all, 1 for generation);</li>
+ *       or 0 for all, 1 for generation), so a long prefill does not materialise [T, vocab];</li>
  *   <li>per layer i, {@link CacheMode#LATENT}: {@code past.i.latent} float [1, P, kv_lora_rank + rope];
  *       {@link CacheMode#EXPANDED}: {@code past.i.key} float [1, kvHeads, P, key] and {@code past.i.value}
  *       float [1, kvHeads, P, value];</li>

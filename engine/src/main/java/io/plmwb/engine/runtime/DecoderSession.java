@@ -40,6 +40,7 @@ public final class DecoderSession implements AutoCloseable {
     private final Map<String, Integer> seqAxis = new LinkedHashMap<>();
     private final Path onnxFile;
     private final int vocab;
+    private final String cacheMode;
     private Map<String, NDArray> cache = new LinkedHashMap<>();
     private int cacheLength;
     private boolean closed;
@@ -76,6 +77,7 @@ public final class DecoderSession implements AutoCloseable {
         }
         String v = meta.get("plmwb.vocab");
         this.vocab = v == null ? -1 : Integer.parseInt(v);
+        this.cacheMode = meta.getOrDefault("plmwb.cache_mode", "unknown");
         resetCache();
     }
 
@@ -109,6 +111,16 @@ public final class DecoderSession implements AutoCloseable {
     /** The model file this session runs. */
     public Path onnxFile() {
         return onnxFile;
+    }
+
+    /** Vocabulary size (logits per position), or -1 when the graph does not say. */
+    public int vocabSize() {
+        return vocab;
+    }
+
+    /** The graph's cache layout key ("latent" or "expanded"). */
+    public String cacheMode() {
+        return cacheMode;
     }
 
     /** Tokens currently in the cache (the position of the next token). */
