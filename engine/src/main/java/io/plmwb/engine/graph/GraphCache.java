@@ -8,8 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -135,17 +133,25 @@ public final class GraphCache {
         try {
             producer.build(tmp.resolve(MODEL_FILE), ctx);
             Files.writeString(tmp.resolve(KEY_FILE), identity(checkpoint, options));
+        } catch (IOException | ModelFormatException | RuntimeException e) {
+            deleteTree(tmp);
+            throw e;
+        }
+        if (Files.isDirectory(dir) && !Files.isRegularFile(dir.resolve(MODEL_FILE))) {
+            deleteTree(dir); // a damaged entry (model file removed by hand): replace it
+        }
+        try {
             try {
                 Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, dir);
             }
-        } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
-            // another builder finished first: use its entry
+        } catch (IOException e) {
             deleteTree(tmp);
-        } catch (IOException | ModelFormatException | RuntimeException e) {
-            deleteTree(tmp);
-            throw e;
+            if (!Files.isRegularFile(dir.resolve(MODEL_FILE))) {
+                throw new IOException("could not move the built graph into the cache at " + dir + ": " + e, e);
+            }
+            // another builder finished the same entry first: use it
         }
         return new Entry(dir, dir.resolve(MODEL_FILE), key, false);
     }
