@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.plmwb.engine.arch.ArchitectureSummary;
 import io.plmwb.engine.format.InMemoryWeights;
 import io.plmwb.engine.graph.CacheMode;
 import io.plmwb.engine.graph.GraphOptions;
@@ -43,8 +44,10 @@ class FixtureParityTest {
                 assertArrayEquals(Fixture.ARGMAX, c.argmax());
                 assertEquals(Fixture.IDS.length, s.cacheLength());
             }
-            long perToken = mode == CacheMode.LATENT ? cfg.kvAWidth()
-                    : (long) cfg.numHeads() * (cfg.qHeadDim() + cfg.vHeadDim());
+            // the native cache matches the costing model's values per token per layer (fp32)
+            long perToken = ArchitectureSummary.of(cfg).kvValuesPerTokenPerLayer(mode.layout()).orElseThrow();
+            assertEquals(mode == CacheMode.LATENT ? cfg.kvAWidth()
+                    : (long) cfg.numHeads() * (cfg.qHeadDim() + cfg.vHeadDim()), perToken);
             assertEquals(perToken * 4 * cfg.numLayers() * Fixture.IDS.length, s.cacheBytes());
         }
     }
