@@ -21,6 +21,9 @@ public final class ConfigLoader {
 
     /** Reads {@code config.json} from a checkpoint folder or from the file itself. */
     public static ModelConfig load(Path folderOrFile) throws ModelFormatException {
+        if (!Files.exists(folderOrFile)) {
+            throw new ModelFormatException(folderOrFile, "does not exist");
+        }
         Path file = Files.isDirectory(folderOrFile) ? folderOrFile.resolve("config.json") : folderOrFile;
         if (!Files.isRegularFile(file)) {
             throw new ModelFormatException(file, "no config.json here (is this an HF checkpoint folder?)");

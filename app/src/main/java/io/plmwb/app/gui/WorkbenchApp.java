@@ -1,0 +1,104 @@
+package io.plmwb.app.gui;
+
+import io.plmwb.experiments.open.OpenTarget;
+import io.plmwb.views.common.FxTaskExecutor;
+import io.plmwb.views.kvcache.KvCacheView;
+import io.plmwb.views.latency.LatencyView;
+import io.plmwb.views.models.ModelsView;
+import io.plmwb.views.models.ModelsViewModel;
+import io.plmwb.views.rounds.RoundsView;
+import io.plmwb.views.schedules.SchedulesView;
+import io.plmwb.views.settings.AppSettings;
+import io.plmwb.views.settings.SettingsStore;
+import io.plmwb.views.shell.MainView;
+import io.plmwb.views.shell.MainViewModel;
+import io.plmwb.views.shell.Workspace;
+import io.plmwb.views.shell.WorkspaceId;
+import io.plmwb.views.sparsity.SparsityView;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+import javafx.application.Application;
+import javafx.stage.Stage;
+
+/** The desktop application: wires settings, the task executor, view models and views, then shows the window. */
+public class WorkbenchApp extends Application {
+
+    /** The default checkpoint the app opens on start (the bundled nano model), relative to the install folder. */
+    static final String DEFAULT_MODEL = "datasets/models/plm-nano";
+
+    private FxTaskExecutor executor;
+    private MainViewModel mainModel;
+    private MainView mainView;
+
+    @Override
+    public void start(Stage stage) {
+        SettingsStore store = SettingsStore.defaultStore();
+        AppSettings settings = store.load();
+        executor = new FxTaskExecutor(2);
+        ModelsViewModel models = new ModelsViewModel(executor);
+        MainViewModel.OpenRouter router = (OpenTarget target) -> switch (target.kind()) {
+            case HF_CHECKPOINT -> {
+                models.openCheckpoint(target.path());
+                yield WorkspaceId.MODELS;
+            }
+            default -> null;
+        };
+        mainModel = new MainViewModel(store, settings, executor, router);
+
+        Map<WorkspaceId, Workspace> workspaces = new EnumMap<>(WorkspaceId.class);
+        workspaces.put(WorkspaceId.MODELS, new ModelsView(models, mainModel::open));
+        workspaces.put(WorkspaceId.SPARSITY, new SparsityView());
+        workspaces.put(WorkspaceId.KV_CACHE, new KvCacheView());
+        workspaces.put(WorkspaceId.LATENCY, new LatencyView());
+        workspaces.put(WorkspaceId.SCHEDULES, new SchedulesView());
+        workspaces.put(WorkspaceId.ROUNDS, new RoundsView());
+
+        mainView = new MainView(mainModel, workspaces);
+        mainView.load();
+        mainView.attach(stage, executor::close);
+        stage.show();
+
+        Path initial = initialModel();
+        if (initial != null) {
+            mainModel.open(initial);
+        } else {
+            models.showPreset("plm-1.8b");
+            mainModel.setStatus("No bundled model found; showing the PLM-1.8B architecture. Open a checkpoint with Ctrl+O.");
+        }
+    }
+
+    /** The model to open at start: {@code -Dplmwb.open=PATH}, else the bundled default if it is there. */
+    static Path initialModel() {
+        String explicit = System.getProperty("plmwb.open");
+        if (explicit != null && !explicit.isBlank()) {
+            return Path.of(explicit);
+        }
+        String home = System.getProperty("plmwb.home");
+        if (home != null) {
+            Path p = Path.of(home).resolve(DEFAULT_MODEL);
+            if (Files.isDirectory(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void stop() {
+        if (executor != null) {
+            executor.close();
+        }
+    }
+
+    /** For UI tests: the task executor. */
+    public FxTaskExecutor executor() {
+        return executor;
+    }
+
+    /** For UI tests: the main view model once started. */
+    public MainViewModel mainModel() {
+        return mainModel;
+    }
+}

@@ -1,0 +1,103 @@
+package io.plmwb.app.arch;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.base.DescribedPredicate;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The module layering of docs/architecture.md, enforced: engine → experiments → views → app, no JavaFX below views,
+ * and inside views only ViewModels call engine/experiments services.
+ */
+class ArchitectureRulesTest {
+
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.plmwb");
+    }
+
+    @Test
+    void engineAndExperimentsUseNoJavaFx() {
+        noClasses().that().resideInAnyPackage("io.plmwb.engine..", "io.plmwb.experiments..")
+                .should().dependOnClassesThat().resideInAnyPackage("javafx..", "com.sun.javafx..", "atlantafx..")
+                .because("engine and experiments are GUI-free (the CLI and tests use them headless)")
+                .check(classes);
+    }
+
+    @Test
+    void engineDependsOnNoHigherModule() {
+        noClasses().that().resideInAPackage("io.plmwb.engine..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.plmwb.experiments..", "io.plmwb.views..",
+                        "io.plmwb.app..")
+                .check(classes);
+    }
+
+    @Test
+    void experimentsDependOnlyOnEngine() {
+        noClasses().that().resideInAPackage("io.plmwb.experiments..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.plmwb.views..", "io.plmwb.app..")
+                .check(classes);
+    }
+
+    @Test
+    void viewsDoNotImportApp() {
+        noClasses().that().resideInAPackage("io.plmwb.views..")
+                .should().dependOnClassesThat().resideInAPackage("io.plmwb.app..")
+                .check(classes);
+    }
+
+    /** Engine/experiments classes that do work (load, run, compute, write) rather than carry data. */
+    private static final DescribedPredicate<JavaClass> SERVICES = new DescribedPredicate<>(
+            "engine/experiments services (loaders, inspectors, runners, builders, readers, writers, services)") {
+        @Override
+        public boolean test(JavaClass c) {
+            String pkg = c.getPackageName();
+            if (!pkg.startsWith("io.plmwb.engine") && !pkg.startsWith("io.plmwb.experiments")) {
+                return false;
+            }
+            if (pkg.startsWith("io.plmwb.engine.task")) {
+                return false; // the task abstraction is infrastructure every layer uses
+            }
+            String n = c.getSimpleName();
+            return n.endsWith("Service") || n.endsWith("Loader") || n.endsWith("Inspector") || n.endsWith("Runner")
+                    || n.endsWith("Builder") || n.endsWith("Reader") || n.endsWith("Writer") || n.endsWith("Session")
+                    || n.endsWith("Summary") || n.endsWith("Info") || n.endsWith("Presets")
+                    || n.endsWith("Checkpoint") || n.endsWith("File");
+        }
+    };
+
+    @Test
+    void onlyViewModelsCallEngineAndExperimentsServices() {
+        noClasses().that().resideInAPackage("io.plmwb.views..")
+                .and().haveSimpleNameNotEndingWith("ViewModel")
+                .should().dependOnClassesThat(SERVICES)
+                .because("views bind to ViewModels; ViewModels are the only place that calls engine/experiments")
+                .check(classes);
+    }
+
+    @Test
+    void fxmlViewsDoNotTouchEngineOrExperimentsAtAll() {
+        noClasses().that().resideInAPackage("io.plmwb.views..")
+                .and().haveSimpleNameEndingWith("View")
+                .should().dependOnClassesThat(new DescribedPredicate<JavaClass>(
+                        "engine/experiments classes other than chart descriptions") {
+                    @Override
+                    public boolean test(JavaClass c) {
+                        String pkg = c.getPackageName();
+                        return (pkg.startsWith("io.plmwb.engine") || pkg.startsWith("io.plmwb.experiments"))
+                                && !(pkg.startsWith("io.plmwb.experiments.chart") && !SERVICES.test(c));
+                    }
+                })
+                .because("FXML code-behinds only bind to their ViewModel (chart descriptions may pass through)")
+                .check(classes);
+    }
+}

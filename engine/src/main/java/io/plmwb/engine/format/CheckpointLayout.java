@@ -1,0 +1,194 @@
+package io.plmwb.engine.format;
+
+import io.plmwb.engine.model.ModelConfig;
+import io.plmwb.engine.model.ModelFamily;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The HF tensor names and shapes a checkpoint of a given architecture must hold (PyTorch {@code [out, in]} order),
+ * and validation of a {@link WeightSource} against them.
+ *
+ * <p>PLM: {@code model.embed_tokens}, per layer {@code input_layernorm}, {@code self_attn.q_proj} (or
+ * {@code q_a_proj}/{@code q_a_layernorm}/{@code q_b_proj} with a q_lora_rank), {@code kv_a_proj_with_mqa},
+ * {@code kv_a_layernorm}, {@code kv_b_proj}, {@code o_proj}, {@code post_attention_layernorm}, {@code mlp.up_proj},
+ * {@code mlp.down_proj}; {@code model.norm}; {@code lm_head} only when untied. Llama/Qwen2: q/k/v/o projections (with
+ * q/k/v bias when the config has attention bias, always for Qwen2) and a gated MLP.
+ */
+public final class CheckpointLayout {
+
+    /** At most this many problems are spelled out in one exception message. */
+    public static final int MAX_REPORTED = 25;
+
+    private final ModelConfig config;
+    private final Map<String, long[]> expected;
+
+    private CheckpointLayout(ModelConfig config, Map<String, long[]> expected) {
+        this.config = config;
+        this.expected = expected;
+    }
+
+    /** The expected tensors of an architecture. */
+    public static CheckpointLayout of(ModelConfig c) {
+        Map<String, long[]> m = new LinkedHashMap<>();
+        long h = c.hiddenSize();
+        long inter = c.intermediateSize();
+        m.put("model.embed_tokens.weight", new long[] {c.vocabSize(), h});
+        for (int l = 0; l < c.numLayers(); l++) {
+            String p = "model.layers." + l + ".";
+            m.put(p + "input_layernorm.weight", new long[] {h});
+            if (c.family() == ModelFamily.PLM) {
+                long qOut = (long) c.numHeads() * c.qHeadDim();
+                if (c.qLoraRank() == null) {
+                    m.put(p + "self_attn.q_proj.weight", new long[] {qOut, h});
+                } else {
+                    m.put(p + "self_attn.q_a_proj.weight", new long[] {c.qLoraRank(), h});
+                    m.put(p + "self_attn.q_a_layernorm.weight", new long[] {c.qLoraRank()});
+                    m.put(p + "self_attn.q_b_proj.weight", new long[] {qOut, c.qLoraRank()});
+                }
+                m.put(p + "self_attn.kv_a_proj_with_mqa.weight", new long[] {c.kvAWidth(), h});
+                m.put(p + "self_attn.kv_a_layernorm.weight", new long[] {c.kvLoraRank()});
+                m.put(p + "self_attn.kv_b_proj.weight",
+                        new long[] {(long) c.numHeads() * (c.qkNopeHeadDim() + c.vHeadDim()), c.kvLoraRank()});
+                m.put(p + "self_attn.o_proj.weight", new long[] {h, (long) c.numHeads() * c.vHeadDim()});
+                m.put(p + "post_attention_layernorm.weight", new long[] {h});
+                m.put(p + "mlp.up_proj.weight", new long[] {inter, h});
+                m.put(p + "mlp.down_proj.weight", new long[] {h, inter});
+            } else {
+                long q = (long) c.numHeads() * c.headDim();
+                long kv = (long) c.numKvHeads() * c.headDim();
+                m.put(p + "self_attn.q_proj.weight", new long[] {q, h});
+                if (c.attentionBias()) {
+                    m.put(p + "self_attn.q_proj.bias", new long[] {q});
+                }
+                m.put(p + "self_attn.k_proj.weight", new long[] {kv, h});
+                if (c.attentionBias()) {
+                    m.put(p + "self_attn.k_proj.bias", new long[] {kv});
+                }
+                m.put(p + "self_attn.v_proj.weight", new long[] {kv, h});
+                if (c.attentionBias()) {
+                    m.put(p + "self_attn.v_proj.bias", new long[] {kv});
+                }
+                m.put(p + "self_attn.o_proj.weight", new long[] {h, q});
+                m.put(p + "post_attention_layernorm.weight", new long[] {h});
+                m.put(p + "mlp.gate_proj.weight", new long[] {inter, h});
+                m.put(p + "mlp.up_proj.weight", new long[] {inter, h});
+                m.put(p + "mlp.down_proj.weight", new long[] {h, inter});
+            }
+        }
+        m.put("model.norm.weight", new long[] {h});
+        if (!c.tieWordEmbeddings()) {
+            m.put("lm_head.weight", new long[] {c.vocabSize(), h});
+        }
+        return new CheckpointLayout(c, Collections.unmodifiableMap(m));
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    /** Expected tensor names in checkpoint order. */
+    public List<String> names() {
+        return new ArrayList<>(expected.keySet());
+    }
+
+    /** The expected shape of a tensor, or null when the layout has no such tensor. */
+    public long[] shape(String name) {
+        long[] s = expected.get(name);
+        return s == null ? null : s.clone();
+    }
+
+    /** Total parameters of the layout (sum of element counts). */
+    public long totalParameters() {
+        long n = 0;
+        for (long[] s : expected.values()) {
+            long k = 1;
+            for (long d : s) {
+                k = Math.multiplyExact(k, d);
+            }
+            n = Math.addExact(n, k);
+        }
+        return n;
+    }
+
+    /** True for norm weights and biases (1-D tensors), false for matrices. */
+    public static boolean isVector(long[] shape) {
+        return shape.length == 1;
+    }
+
+    /**
+     * What is wrong with {@code source} for this layout.
+     *
+     * @param problems missing tensors and wrong shapes (the checkpoint cannot be used)
+     * @param extras   tensors the layout does not use (a tied checkpoint that still stores lm_head, rotary buffers…)
+     */
+    public record Report(List<String> problems, List<String> extras) {
+        public Report {
+            problems = List.copyOf(problems);
+            extras = List.copyOf(extras);
+        }
+
+        public boolean ok() {
+            return problems.isEmpty();
+        }
+    }
+
+    /** Compares a source with this layout; never throws for checkpoint problems. */
+    public Report check(WeightSource source) {
+        List<String> problems = new ArrayList<>();
+        Map<String, String> unsupported = source instanceof SafetensorsCheckpoint sc ? sc.unsupported()
+                : source instanceof SafetensorsFile sf ? sf.unsupported() : Map.of();
+        for (Map.Entry<String, long[]> e : expected.entrySet()) {
+            String name = e.getKey();
+            var info = source.info(name);
+            if (info.isEmpty()) {
+                String dt = unsupported.get(name);
+                problems.add(dt != null ? name + ": stored as " + dt + ", which the engine does not read"
+                        : "missing tensor " + name);
+            } else if (!Arrays.equals(info.get().shape(), e.getValue())) {
+                problems.add(name + ": shape " + Arrays.toString(info.get().shape()) + ", expected "
+                        + Arrays.toString(e.getValue()));
+            }
+        }
+        Set<String> known = new HashSet<>(expected.keySet());
+        List<String> extras = new ArrayList<>();
+        for (String n : source.names()) {
+            if (!known.contains(n)) {
+                extras.add(n);
+            }
+        }
+        return new Report(problems, extras);
+    }
+
+    /**
+     * Validates {@code source} against the layout of {@code config}.
+     *
+     * @throws ModelFormatException naming the source and listing every missing or misshapen tensor (at most
+     *                              {@value #MAX_REPORTED} spelled out, then a count of the rest)
+     */
+    public static Report validate(WeightSource source, ModelConfig config) throws ModelFormatException {
+        CheckpointLayout layout = of(config);
+        Report r = layout.check(source);
+        if (!r.ok()) {
+            List<String> p = r.problems();
+            StringBuilder sb = new StringBuilder();
+            sb.append(p.size()).append(p.size() == 1 ? " problem" : " problems").append(" for a ")
+                    .append(config.modelType()).append(" model with ").append(config.numLayers())
+                    .append(" layers: ");
+            for (int i = 0; i < Math.min(p.size(), MAX_REPORTED); i++) {
+                sb.append(i == 0 ? "" : "; ").append(p.get(i));
+            }
+            if (p.size() > MAX_REPORTED) {
+                sb.append("; … and ").append(p.size() - MAX_REPORTED).append(" more");
+            }
+            throw new ModelFormatException(source.origin(), sb.toString());
+        }
+        return r;
+    }
+}

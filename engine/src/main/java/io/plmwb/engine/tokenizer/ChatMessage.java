@@ -1,0 +1,29 @@
+package io.plmwb.engine.tokenizer;
+
+import java.util.Objects;
+
+/**
+ * One turn of a chat.
+ *
+ * @param role    "system", "user" or "assistant" (any role is rendered as given)
+ * @param content the turn's text
+ */
+public record ChatMessage(String role, String content) {
+
+    public ChatMessage {
+        Objects.requireNonNull(role, "role");
+        Objects.requireNonNull(content, "content");
+    }
+
+    public static ChatMessage system(String content) {
+        return new ChatMessage("system", content);
+    }
+
+    public static ChatMessage user(String content) {
+        return new ChatMessage("user", content);
+    }
+
+    public static ChatMessage assistant(String content) {
+        return new ChatMessage("assistant", content);
+    }
+}

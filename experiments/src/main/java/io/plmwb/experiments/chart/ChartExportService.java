@@ -1,0 +1,317 @@
+package io.plmwb.experiments.chart;
+
+import de.erichseifert.vectorgraphics2d.VectorGraphics2D;
+import de.erichseifert.vectorgraphics2d.svg.SVGProcessor;
+import de.erichseifert.vectorgraphics2d.util.PageSize;
+import de.rototor.pdfbox.graphics2d.PdfBoxGraphics2D;
+import io.plmwb.engine.task.BackgroundTask;
+import io.plmwb.engine.task.TaskContext;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataNode;
+import javax.imageio.stream.ImageOutputStream;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDDocumentInformation;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.PDPageContentStream;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
+import org.knowm.xchart.internal.chartpart.IChart;
+
+/**
+ * Writes a {@link ChartSpec} to PNG, SVG, PDF or CSV: the one export path of the GUI and the CLI. Rendering uses
+ * XChart charts painted onto Java2D (PNG), VectorGraphics2D (SVG) or pdfbox-graphics2d (PDF); CSV holds exactly the series drawn
+ * ({@link ChartCsv}). Every file is written to a temporary file in the target folder and then moved into place, so a
+ * failed export never leaves a half-written file; an existing file is only replaced when
+ * {@link ExportOptions#overwrite()} is set. Stateless and thread-safe.
+ */
+public final class ChartExportService {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /**
+     * Writes one file and returns its path.
+     *
+     * @throws ChartExportException when the target exists (and overwrite is off) or writing fails; the message
+     *                              names the file
+     */
+    public Path export(ChartSpec spec, ExportFormat format, Path target, ExportOptions options)
+            throws ChartExportException {
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(format, "format");
+        Objects.requireNonNull(options, "options");
+        Path file = Objects.requireNonNull(target, "target").toAbsolutePath().normalize();
+        refuseExisting(file, options);
+        try {
+            Path dir = file.getParent();
+            Files.createDirectories(dir);
+            Path tmp = dir.resolve("." + file.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36)
+                    + ".part");
+            try {
+                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp,
+                        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
+                    write(spec, format, options, out);
+                }
+                move(tmp, file, options.overwrite());
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+            return file;
+        } catch (ChartExportException e) {
+            throw e;
+        } catch (FileAlreadyExistsException e) {
+            if (file.toString().equals(e.getFile())) {
+                throw exists(file);
+            }
+            throw new ChartExportException(file, e.getFile() + " exists and is not a folder", false, e);
+        } catch (IOException | RuntimeException e) {
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw new ChartExportException(file, reason, false, e);
+        }
+    }
+
+    /**
+     * Writes {@code dir/baseName.<ext>} for each format (in the given order) and returns the paths. Without
+     * overwrite, nothing is written when any of the targets exists.
+     */
+    public List<Path> exportAll(ChartSpec spec, Path dir, String baseName, List<ExportFormat> formats,
+            ExportOptions options) throws ChartExportException {
+        return exportAll(spec, dir, baseName, formats, options, TaskContext.none());
+    }
+
+    /** As {@link #exportAll(ChartSpec, Path, String, List, ExportOptions)}, reporting progress to a task context. */
+    public List<Path> exportAll(ChartSpec spec, Path dir, String baseName, List<ExportFormat> formats,
+            ExportOptions options, TaskContext context) throws ChartExportException {
+        checkBaseName(baseName);
+        List<ExportFormat> unique = List.copyOf(new LinkedHashSet<>(formats));
+        List<Path> targets = new ArrayList<>();
+        for (ExportFormat f : unique) {
+            Path t = dir.resolve(baseName + "." + f.extension()).toAbsolutePath().normalize();
+            refuseExisting(t, options);
+            targets.add(t);
+        }
+        List<Path> written = new ArrayList<>();
+        for (int i = 0; i < unique.size(); i++) {
+            context.checkCancelled();
+            context.message("Writing " + targets.get(i).getFileName());
+            written.add(export(spec, unique.get(i), targets.get(i), options));
+            context.progress(i + 1, unique.size());
+        }
+        return List.copyOf(written);
+    }
+
+    /** A background task that writes one file; its value is the written path. */
+    public BackgroundTask<Path> exportTask(ChartSpec spec, ExportFormat format, Path target, ExportOptions options) {
+        return BackgroundTask.of("Export " + target.getFileName(), ctx -> {
+            ctx.message("Writing " + target.getFileName());
+            Path p = export(spec, format, target, options);
+            ctx.progress(1, 1);
+            return p;
+        });
+    }
+
+    /** A background task that writes several formats; its value is the written paths. */
+    public BackgroundTask<List<Path>> exportAllTask(ChartSpec spec, Path dir, String baseName,
+            List<ExportFormat> formats, ExportOptions options) {
+        return BackgroundTask.of("Export " + baseName, ctx -> exportAll(spec, dir, baseName, formats, options, ctx));
+    }
+
+    /** A file name for a chart: its id made safe for file systems, plus the format's extension. */
+    public static String suggestedFileName(ChartSpec spec, ExportFormat format) {
+        String safe = spec.id().replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("^[.-]+", "");
+        return (safe.isEmpty() ? "chart" : safe) + "." + format.extension();
+    }
+
+    /** Writes {@code spec} in {@code format} to a stream (not closed); the atomic file handling is the caller's. */
+    public void write(ChartSpec spec, ExportFormat format, ExportOptions options, OutputStream out)
+            throws IOException {
+        switch (format) {
+            case CSV -> out.write(ChartCsv.toCsv(spec).getBytes(StandardCharsets.UTF_8));
+            case PNG -> writePng(spec, options, out);
+            case SVG -> writeSvg(spec, options, out);
+            case PDF -> writePdf(spec, options, out);
+            default -> throw new IllegalArgumentException("unsupported format " + format);
+        }
+    }
+
+    /**
+     * XChart draws glyphs as outlines (the file needs no fonts), so the SVG gets a {@code <title>} and a
+     * {@code <desc>} naming the chart, axes, series, categories and markers, for screen readers and search.
+     */
+    private static void writeSvg(ChartSpec spec, ExportOptions o, OutputStream out) throws IOException {
+        VectorGraphics2D g = new VectorGraphics2D();
+        chart(spec, o).paint(g, o.widthPx(), o.heightPx());
+        g.dispose();
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        new SVGProcessor().getDocument(g.getCommands(), new PageSize(0, 0, o.widthPx(), o.heightPx())).writeTo(buf);
+        // a dash with no gap is a solid line; some renderers (ImageMagick) reject the zero
+        String svg = buf.toString(StandardCharsets.UTF_8).replaceAll("stroke-dasharray:[0-9.]+,0;", "");
+        int open = svg.indexOf("<svg");
+        int end = open < 0 ? -1 : svg.indexOf('>', open);
+        if (end < 0) {
+            throw new IOException("the SVG back end wrote no <svg> element");
+        }
+        String meta = "\n<title>" + xml(XChartRenderer.fullTitle(spec)) + "</title>\n<desc>" + xml(describe(spec))
+                + "</desc>";
+        out.write((svg.substring(0, end + 1) + meta + svg.substring(end + 1)).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * One page of the layout size (1 logical pixel = 1 pt), drawn by pdfbox-graphics2d, with the title and a
+     * description in the document information.
+     */
+    private static void writePdf(ChartSpec spec, ExportOptions o, OutputStream out) throws IOException {
+        try (PDDocument doc = new PDDocument()) {
+            PDPage page = new PDPage(new PDRectangle(o.widthPx(), o.heightPx()));
+            doc.addPage(page);
+            PdfBoxGraphics2D g = new PdfBoxGraphics2D(doc, o.widthPx(), o.heightPx());
+            try {
+                chart(spec, o).paint(g, o.widthPx(), o.heightPx());
+            } finally {
+                g.dispose();
+            }
+            try (PDPageContentStream content = new PDPageContentStream(doc, page)) {
+                content.drawForm(g.getXFormObject());
+            }
+            PDDocumentInformation info = doc.getDocumentInformation();
+            info.setTitle(XChartRenderer.fullTitle(spec));
+            info.setSubject(describe(spec));
+            info.setCreator("PLM Workbench");
+            doc.save(out);
+        }
+    }
+
+    /** A one-paragraph text description of a chart: kind, axes, series, categories, markers. */
+    public static String describe(ChartSpec spec) {
+        StringBuilder d = new StringBuilder(spec.kind().name().toLowerCase(Locale.ROOT).replace('_', ' '))
+                .append(" chart; x: ").append(spec.xAxis().title()).append("; y: ").append(spec.yAxis().title())
+                .append("; series: ");
+        d.append(String.join(", ", spec.series().stream().map(Series::name).toList()));
+        if (spec.kind().isCategory()) {
+            d.append("; categories: ").append(String.join(", ", spec.categories()));
+        }
+        if (!spec.markers().isEmpty()) {
+            d.append("; markers: ").append(String.join(", ", spec.markers().stream()
+                    .map(m -> m.label().isEmpty() ? ChartCsv.number(m.value()) : m.label()).toList()));
+        }
+        return d.append('.').toString();
+    }
+
+    private static String xml(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    private static IChart chart(ChartSpec spec, ExportOptions o) {
+        return XChartRenderer.render(spec, o.widthPx(), o.heightPx());
+    }
+
+    /**
+     * Paints at the logical size scaled by dpi/96 and records the DPI in the PNG's pHYs chunk. (XChart's own
+     * {@code BitmapEncoder.saveBitmapWithDPI} scales by dpi/72 and writes dots per millimetre where ImageIO expects
+     * millimetres per dot, so it is not used.)
+     */
+    private static void writePng(ChartSpec spec, ExportOptions o, OutputStream out) throws IOException {
+        IChart chart = chart(spec, o);
+        BufferedImage image = new BufferedImage(o.pixelWidth(), o.pixelHeight(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        try {
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, image.getWidth(), image.getHeight());
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setRenderingHint(RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
+            g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
+            g.scale(image.getWidth() / (double) o.widthPx(), image.getHeight() / (double) o.heightPx());
+            chart.paint(g, o.widthPx(), o.heightPx());
+        } finally {
+            g.dispose();
+        }
+        Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("png");
+        if (!writers.hasNext()) {
+            throw new IOException("no PNG writer available");
+        }
+        ImageWriter writer = writers.next();
+        try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            IIOMetadata meta = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(image), param);
+            String pngFormat = "javax_imageio_png_1.0";
+            IIOMetadataNode root = new IIOMetadataNode(pngFormat);
+            IIOMetadataNode phys = new IIOMetadataNode("pHYs");
+            String perMetre = Long.toString(Math.round(o.dpi() / 0.0254));
+            phys.setAttribute("pixelsPerUnitXAxis", perMetre);
+            phys.setAttribute("pixelsPerUnitYAxis", perMetre);
+            phys.setAttribute("unitSpecifier", "meter");
+            root.appendChild(phys);
+            meta.mergeTree(pngFormat, root);
+            writer.setOutput(ios);
+            writer.write(null, new IIOImage(image, null, meta), param);
+        } finally {
+            writer.dispose();
+        }
+    }
+
+    private static void refuseExisting(Path file, ExportOptions options) throws ChartExportException {
+        if (Files.isDirectory(file)) {
+            throw new ChartExportException(file, "it is a folder", true, null);
+        }
+        if (!options.overwrite() && Files.exists(file)) {
+            throw exists(file);
+        }
+    }
+
+    private static ChartExportException exists(Path file) {
+        return new ChartExportException(file, "the file already exists (allow overwriting to replace it)", true, null);
+    }
+
+    private static void move(Path tmp, Path file, boolean overwrite) throws IOException {
+        if (!overwrite && Files.exists(file)) {
+            throw exists(file);
+        }
+        try {
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            if (overwrite) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                Files.move(tmp, file);
+            }
+        }
+    }
+
+    private static void checkBaseName(String baseName) {
+        if (baseName == null || baseName.isBlank() || baseName.contains("/") || baseName.contains("\\")
+                || baseName.equals(".") || baseName.equals("..")) {
+            throw new IllegalArgumentException("base name must be a plain file name, was '" + baseName + "'");
+        }
+        if (ExportFormat.fromFileName(baseName) != null) {
+            String lower = baseName.toLowerCase(Locale.ROOT);
+            throw new IllegalArgumentException("base name '" + baseName + "' must not carry an extension ("
+                    + lower.substring(lower.lastIndexOf('.')) + "); one is added per format");
+        }
+    }
+}

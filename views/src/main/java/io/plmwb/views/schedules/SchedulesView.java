@@ -1,0 +1,10 @@
+package io.plmwb.views.schedules;
+
+import io.plmwb.views.common.FxmlWorkspace;
+
+/**
+ * The Schedules workspace. Until its feature lands, its FXML says plainly what it will show and which engine
+ * capability it waits for; it shows no data it has not measured.
+ */
+public final class SchedulesView extends FxmlWorkspace {
+}
