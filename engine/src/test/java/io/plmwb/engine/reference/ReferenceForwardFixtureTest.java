@@ -3,11 +3,10 @@ package io.plmwb.engine.reference;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.plmwb.engine.format.InMemoryWeights;
+import io.plmwb.engine.format.SafetensorsCheckpoint;
 import io.plmwb.engine.model.ConfigLoader;
 import io.plmwb.engine.model.ModelConfig;
 import io.plmwb.engine.testutil.Fixture;
-import io.plmwb.engine.testutil.TestSafetensors;
 import org.junit.jupiter.api.Test;
 
 class ReferenceForwardFixtureTest {
@@ -15,8 +14,10 @@ class ReferenceForwardFixtureTest {
     @Test
     void referenceMatchesLlamaCppF32OnFixture() throws Exception {
         ModelConfig cfg = ConfigLoader.load(Fixture.hf());
-        InMemoryWeights w = TestSafetensors.read(Fixture.hf().resolve("model.safetensors"));
-        float[][] got = ReferenceForward.logits(cfg, w, Fixture.IDS);
+        float[][] got;
+        try (SafetensorsCheckpoint w = SafetensorsCheckpoint.open(Fixture.hf())) {
+            got = ReferenceForward.logits(cfg, w, Fixture.IDS);
+        }
         float[][] want = Fixture.llamacppF32();
         double diff = Fixture.maxAbs(got, want);
         System.out.printf("ReferenceForward vs llamacpp-F32: max abs diff %.3e%n", diff);

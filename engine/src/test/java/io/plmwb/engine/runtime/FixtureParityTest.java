@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.plmwb.engine.arch.ArchitectureSummary;
-import io.plmwb.engine.format.InMemoryWeights;
+import io.plmwb.engine.format.SafetensorsCheckpoint;
 import io.plmwb.engine.graph.CacheMode;
 import io.plmwb.engine.graph.GraphOptions;
 import io.plmwb.engine.graph.OnnxGraphBuilder;
@@ -13,7 +13,6 @@ import io.plmwb.engine.model.ConfigLoader;
 import io.plmwb.engine.model.ModelConfig;
 import io.plmwb.engine.task.TaskContext;
 import io.plmwb.engine.testutil.Fixture;
-import io.plmwb.engine.testutil.TestSafetensors;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,9 +28,10 @@ class FixtureParityTest {
     @EnumSource(CacheMode.class)
     void graphMatchesLlamaCppF32(CacheMode mode) throws Exception {
         ModelConfig cfg = ConfigLoader.load(Fixture.hf());
-        InMemoryWeights w = TestSafetensors.read(Fixture.hf().resolve("model.safetensors"));
         Path onnx = tmp.resolve("plm-" + mode.key() + ".onnx");
-        OnnxGraphBuilder.build(cfg, w, GraphOptions.of(mode), onnx, TaskContext.none());
+        try (SafetensorsCheckpoint w = SafetensorsCheckpoint.open(Fixture.hf())) {
+            OnnxGraphBuilder.build(cfg, w, GraphOptions.of(mode), onnx, TaskContext.none());
+        }
         float[][] want = Fixture.llamacppF32();
         try (DecoderSession s = DecoderSession.open(onnx, RuntimeOptions.threads(1, 1))) {
             for (boolean incremental : new boolean[] {false, true}) {
