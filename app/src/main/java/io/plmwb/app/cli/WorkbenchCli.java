@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             "Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad input."},
         subcommands = {
             InfoCommand.class,
+            LogitsCommand.class,
             CommandLine.HelpCommand.class})
 public final class WorkbenchCli implements Runnable {
 
