@@ -23,8 +23,8 @@ import java.util.stream.Stream;
 /**
  * Compiled-graph cache: one directory per (checkpoint identity, build options, builder version) under a cache root
  * ({@code ${user.home}/.cache/plm-workbench/graphs}, or the system property {@value #PROPERTY}). The identity is the
- * checkpoint's absolute path plus the name, size and mtime of each of its files, so touching the weights or config is
- * a miss. Entries are built in a temporary directory and moved into place atomically.
+ * checkpoint's absolute path plus the name, size and mtime of its config and weight files, so touching the weights or
+ * config is a miss (other files in the folder do not matter). Entries are built in a temporary directory and moved into place atomically.
  */
 public final class GraphCache {
 
@@ -86,7 +86,7 @@ public final class GraphCache {
         List<Path> files = new ArrayList<>();
         if (Files.isDirectory(abs)) {
             try (Stream<Path> s = Files.list(abs)) {
-                s.filter(Files::isRegularFile).sorted().forEach(files::add);
+                s.filter(Files::isRegularFile).filter(GraphCache::isModelFile).sorted().forEach(files::add);
             }
         } else {
             files.add(abs);
@@ -96,6 +96,16 @@ public final class GraphCache {
                     .append(Files.getLastModifiedTime(f).toMillis()).append('\n');
         }
         return sb.toString();
+    }
+
+    /**
+     * Files of a checkpoint folder that can change the graph: config.json and weight files. Other files (tokenizer,
+     * logits written next to the model, notes) do not invalidate cached graphs.
+     */
+    static boolean isModelFile(Path f) {
+        String n = f.getFileName().toString();
+        return n.equals("config.json") || n.endsWith(".safetensors") || n.endsWith(".safetensors.index.json")
+                || n.endsWith(".gguf") || n.endsWith(".bin") || n.endsWith(".bin.index.json");
     }
 
     /** The cache key (hex SHA-256 prefix of {@link #identity}). */

@@ -40,10 +40,15 @@ class GraphCacheTest {
         assertFalse(first.hit());
         assertTrue(Files.isRegularFile(first.onnxFile()));
         assertTrue(Files.isRegularFile(first.dir().resolve("model.onnx.data")));
+        Files.writeString(ckpt.resolve("notes.txt"), "unrelated file");
         GraphCache.Entry second = cache.getOrBuild(ckpt, latent, producer, TaskContext.none());
         assertTrue(second.hit());
         assertEquals(first.dir(), second.dir());
         assertEquals(1, builds.get());
+        Files.writeString(ckpt.resolve("config.json"), Files.readString(ckpt.resolve("config.json")) + " ");
+        GraphCache.Entry configEdited = cache.getOrBuild(ckpt, latent, producer, TaskContext.none());
+        assertFalse(configEdited.hit());
+        first = configEdited;
 
         GraphCache.Entry expanded = cache.getOrBuild(ckpt, GraphOptions.of(CacheMode.EXPANDED),
                 (file, ctx) -> {
@@ -58,7 +63,7 @@ class GraphCacheTest {
         GraphCache.Entry touched = cache.getOrBuild(ckpt, latent, producer, TaskContext.none());
         assertFalse(touched.hit());
         assertNotEquals(first.key(), touched.key());
-        assertEquals(3, builds.get());
+        assertEquals(4, builds.get());
         try (var s = Files.list(cache.root())) {
             assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith(".tmp-")), "temp dirs left behind");
         }
