@@ -58,6 +58,10 @@ public final class DecoderSession implements AutoCloseable {
         }
         for (String entry : spec.split(";")) {
             int eq = entry.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalStateException(onnxFile + ": malformed " + OnnxGraphBuilder.PAST_SHAPES_KEY
+                        + " entry '" + entry + "'");
+            }
             String name = entry.substring(0, eq);
             String[] parts = entry.substring(eq + 1).split(",");
             long[] dims = new long[parts.length];
@@ -101,10 +105,17 @@ public final class DecoderSession implements AutoCloseable {
         if (options.profileOutput() != null) {
             b.optOption("profilerOutput", options.profileOutput().toString());
         }
+        ZooModel<NDList, NDList> model;
         try {
-            return new DecoderSession(file, b.build().loadModel());
+            model = b.build().loadModel();
         } catch (ModelNotFoundException | MalformedModelException e) {
             throw new IOException(file + ": ONNX Runtime could not load the graph: " + e.getMessage(), e);
+        }
+        try {
+            return new DecoderSession(file, model);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
         }
     }
 
