@@ -42,7 +42,7 @@ import java.util.Locale;
 public final class OnnxGraphBuilder {
 
     /** Bumped whenever the emitted graph changes; part of the graph-cache key. */
-    public static final String BUILDER_VERSION = "1";
+    public static final String BUILDER_VERSION = "2";
     /** Default opset. */
     public static final int OPSET = 17;
 
@@ -298,17 +298,16 @@ public final class OnnxGraphBuilder {
             String presentName = "present." + layer + ".latent";
             g.opMulti(n + "/present_latent", "Concat", new String[] {"past." + layer + ".latent", entry3},
                     new String[] {presentName}, attr("axis", 1L));
+            // absorbed attention on the whole cache row [c ; k_pe] (no slicing of the cache):
+            // score_ij = [W_UK,i^T q_nope,i ; q_rope,i] . [c_j ; k_pe,j],  context_i = W_UV,i (sum_j p_ij c_j)
             String all = g.op(n + "/cache_all", "Squeeze", presentName, g.ints(0));
-            String cAll = slice(n + "/cache_latent", all, 0, lat, 1);
-            String kAll = slice(n + "/cache_k_pe", all, lat, lat + rope, 1);
             String qAbs = g.op(n + "/q_absorb", "MatMul", qNope, wUk);
-            String cT = g.op(n + "/cache_latent_t", "Transpose", new String[] {cAll}, attrs("perm", 1, 0));
-            String kT = g.op(n + "/cache_k_pe_t", "Transpose", new String[] {kAll}, attrs("perm", 1, 0));
-            String s1 = g.op(n + "/scores_nope", "MatMul", qAbs, cT);
-            String s2 = g.op(n + "/scores_rope", "MatMul", qPe, kT);
-            String s = g.op(n + "/scores", "Add", s1, s2);
+            String qCat = g.op(n + "/q_latent", "Concat", new String[] {qAbs, qPe}, attr("axis", 2L));
+            String allT = g.op(n + "/cache_t", "Transpose", new String[] {all}, attrs("perm", 1, 0));
+            String s = g.op(n + "/scores", "MatMul", qCat, allT);
             String p = softmax(n, s, scale);
-            String ctxLat = g.op(n + "/context_latent", "MatMul", p, cAll);
+            String ctxAll = g.op(n + "/context_cache", "MatMul", p, all);
+            String ctxLat = slice(n + "/context_latent", ctxAll, 0, lat, 2);
             o = g.op(n + "/context", "MatMul", ctxLat, wUvT);
         } else {
             String kvbW = g.weight(w + "kv_b_proj.weight", kvb, heads * (nope + vd), lat);
