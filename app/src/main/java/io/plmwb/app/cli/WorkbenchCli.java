@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             InfoCommand.class,
             ChartCommand.class,
             SynthCommand.class,
+            LogitsCommand.class,
             CommandLine.HelpCommand.class})
 public final class WorkbenchCli implements Runnable {
 

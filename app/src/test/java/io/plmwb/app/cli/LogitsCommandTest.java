@@ -1,0 +1,86 @@
+package io.plmwb.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code workbench logits} on the shared tiny-PLM fixture, against llama.cpp's F32 logits. */
+class LogitsCommandTest {
+
+    private static final String IDS = "300,17,42,255,0,128,64,480,3,42,511,7";
+
+    @TempDir
+    Path dir;
+
+    private String oldCache;
+
+    @BeforeEach
+    void cacheInTemp() {
+        oldCache = System.getProperty("plmwb.cache.dir");
+        System.setProperty("plmwb.cache.dir", dir.resolve("graphs").toString());
+    }
+
+    @AfterEach
+    void restore() {
+        if (oldCache == null) {
+            System.clearProperty("plmwb.cache.dir");
+        } else {
+            System.setProperty("plmwb.cache.dir", oldCache);
+        }
+    }
+
+    private static Path fixture() {
+        return Path.of(System.getProperty("plmwb.shared", "/work/shared"), "fixtures", "gguf");
+    }
+
+    @Test
+    void matchesLlamaCppAndReusesTheCachedGraph() throws Exception {
+        Path hf = fixture().resolve("hf");
+        Path ref = fixture().resolve("logits/llamacpp-F32.f32");
+        Path out = dir.resolve("latent.f32");
+        WorkbenchCliTest.Run r = WorkbenchCliTest.run("logits", "--model", hf.toString(), "--ids", IDS, "--out",
+                out.toString(), "--reference", ref.toString(), "--tolerance", "1e-4", "--json", "--threads", "1");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals("latent", j.at("/mode").asText());
+        assertFalse(j.at("/graph_cache_hit").asBoolean());
+        assertTrue(j.at("/comparison/max_abs_diff").asDouble() <= 1e-4, r.out());
+        assertEquals(12, j.at("/comparison/argmax_agree").asInt());
+        assertEquals(400, j.at("/argmax/0").asInt());
+        assertEquals(12L * 512 * 4, Files.size(out));
+
+        WorkbenchCliTest.Run again = WorkbenchCliTest.run("logits", "--model", hf.toString(), "--ids", IDS,
+                "--mode", "expanded", "--incremental", "--out", dir.resolve("exp.f32").toString(), "--reference",
+                ref.toString(), "--json", "--threads", "1");
+        assertEquals(0, again.code(), again.err());
+        assertTrue(new ObjectMapper().readTree(again.out()).at("/comparison/max_abs_diff").asDouble() <= 1e-4);
+
+        WorkbenchCliTest.Run hit = WorkbenchCliTest.run("logits", "--model", hf.toString(), "--ids", "1,2",
+                "--out", dir.resolve("short.f32").toString(), "--json", "--threads", "1");
+        assertEquals(0, hit.code(), hit.err());
+        assertTrue(new ObjectMapper().readTree(hit.out()).at("/graph_cache_hit").asBoolean(), hit.out());
+    }
+
+    @Test
+    void badInputExitsWithTwo() {
+        String hf = fixture().resolve("hf").toString();
+        String out = dir.resolve("x.f32").toString();
+        WorkbenchCliTest.Run badId = WorkbenchCliTest.run("logits", "--model", hf, "--ids", "1,512", "--out", out);
+        assertEquals(2, badId.code());
+        assertTrue(badId.err().contains("512"), badId.err());
+        assertEquals(2, WorkbenchCliTest.run("logits", "--model", hf, "--ids", "1", "--mode", "sideways", "--out",
+                out).code());
+        assertEquals(2, WorkbenchCliTest.run("logits", "--model", dir.resolve("nope").toString(), "--ids", "1",
+                "--out", out).code());
+        assertEquals(2, WorkbenchCliTest.run("logits", "--ids", "1", "--out", out).code());
+    }
+}

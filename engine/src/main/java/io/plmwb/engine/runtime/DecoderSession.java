@@ -1,0 +1,275 @@
+package io.plmwb.engine.runtime;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.training.ParameterStore;
+import ai.djl.translate.NoopTranslator;
+import ai.djl.onnxruntime.engine.OrtSymbolBlock;
+import io.plmwb.engine.graph.OnnxGraphBuilder;
+import io.plmwb.engine.task.TaskContext;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A decoding session over an ONNX decoder graph from {@link io.plmwb.engine.graph.OnnxGraphBuilder}, run by ONNX
+ * Runtime through DJL. The KV cache stays in native memory between steps: each step's {@code present.*} outputs
+ * (ORT-owned tensors wrapped as DJL {@code OrtNDArray}s) are fed back unchanged as the next step's {@code past.*}
+ * inputs; nothing but ids and logits crosses into Java arrays. Not thread-safe.
+ */
+public final class DecoderSession implements AutoCloseable {
+
+    private final ZooModel<NDList, NDList> model;
+    private final Block block;
+    private final NDManager manager;
+    private final List<String> pastNames = new ArrayList<>();
+    private final Map<String, Shape> pastShapes = new LinkedHashMap<>();
+    private final Map<String, Integer> seqAxis = new LinkedHashMap<>();
+    private final Path onnxFile;
+    private final int vocab;
+    private final String cacheMode;
+    private Map<String, NDArray> cache = new LinkedHashMap<>();
+    private int cacheLength;
+    private boolean closed;
+
+    private DecoderSession(Path onnxFile, ZooModel<NDList, NDList> model) {
+        this.onnxFile = onnxFile;
+        this.model = model;
+        this.block = model.getBlock();
+        this.manager = model.getNDManager().newSubManager();
+        Map<String, String> meta = block instanceof OrtSymbolBlock ob ? ob.getCustomMetadata() : Map.of();
+        String spec = meta.get(OnnxGraphBuilder.PAST_SHAPES_KEY);
+        if (spec == null || spec.isBlank()) {
+            throw new IllegalStateException(onnxFile + ": no " + OnnxGraphBuilder.PAST_SHAPES_KEY
+                    + " metadata; not a graph written by the workbench's OnnxGraphBuilder");
+        }
+        for (String entry : spec.split(";")) {
+            int eq = entry.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalStateException(onnxFile + ": malformed " + OnnxGraphBuilder.PAST_SHAPES_KEY
+                        + " entry '" + entry + "'");
+            }
+            String name = entry.substring(0, eq);
+            String[] parts = entry.substring(eq + 1).split(",");
+            long[] dims = new long[parts.length];
+            int axis = -1;
+            for (int d = 0; d < parts.length; d++) {
+                dims[d] = Long.parseLong(parts[d]);
+                if (dims[d] < 0) {
+                    axis = d;
+                }
+            }
+            if (axis < 0) {
+                throw new IllegalStateException(onnxFile + ": cache input " + name + " has no sequence axis");
+            }
+            pastNames.add(name);
+            pastShapes.put(name, new Shape(dims));
+            seqAxis.put(name, axis);
+        }
+        String v = meta.get("plmwb.vocab");
+        this.vocab = v == null ? -1 : Integer.parseInt(v);
+        this.cacheMode = meta.getOrDefault("plmwb.cache_mode", "unknown");
+        resetCache();
+    }
+
+    /**
+     * Opens {@code onnxFile} (its {@code .data} sidecar next to it) with the OnnxRuntime engine.
+     *
+     * @throws IOException when the file is missing or ONNX Runtime refuses it (message names the file)
+     */
+    public static DecoderSession open(Path onnxFile, RuntimeOptions options) throws IOException {
+        Path file = onnxFile.toAbsolutePath();
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(file + ": no such ONNX model file");
+        }
+        Criteria.Builder<NDList, NDList> b = Criteria.builder()
+                .setTypes(NDList.class, NDList.class)
+                .optModelPath(file)
+                .optEngine("OnnxRuntime")
+                .optTranslator(new NoopTranslator())
+                .optOption("interOpNumThreads", Integer.toString(options.interOpThreads()))
+                .optOption("intraOpNumThreads", Integer.toString(options.intraOpThreads()));
+        if (options.profileOutput() != null) {
+            b.optOption("profilerOutput", options.profileOutput().toString());
+        }
+        ZooModel<NDList, NDList> model;
+        try {
+            model = b.build().loadModel();
+        } catch (ModelNotFoundException | MalformedModelException e) {
+            throw new IOException(file + ": ONNX Runtime could not load the graph: " + e.getMessage(), e);
+        }
+        try {
+            return new DecoderSession(file, model);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /** The model file this session runs. */
+    public Path onnxFile() {
+        return onnxFile;
+    }
+
+    /** Vocabulary size (logits per position), or -1 when the graph does not say. */
+    public int vocabSize() {
+        return vocab;
+    }
+
+    /** The graph's cache layout key ("latent" or "expanded"). */
+    public String cacheMode() {
+        return cacheMode;
+    }
+
+    /** Tokens currently in the cache (the position of the next token). */
+    public int cacheLength() {
+        return cacheLength;
+    }
+
+    /** Bytes of the present cache tensors held in native memory (fp32). */
+    public long cacheBytes() {
+        long n = 0;
+        for (NDArray a : cache.values()) {
+            n += a.getShape().size() * a.getDataType().getNumOfBytes();
+        }
+        return n;
+    }
+
+    /** Drops the cache: the next call starts again at position 0. */
+    public void reset() {
+        checkOpen();
+        resetCache();
+    }
+
+    /** Runs {@code ids} after whatever is cached and returns the logits of the last position. */
+    public float[] prefill(int[] ids) {
+        return prefill(ids, false, TaskContext.none())[0];
+    }
+
+    /**
+     * Runs {@code ids} after whatever is cached, in one graph call.
+     *
+     * @param allPositions true: logits for every id ({@code float[ids.length][vocab]}); false: only the last
+     *                     ({@code float[1][vocab]})
+     */
+    public float[][] prefill(int[] ids, boolean allPositions, TaskContext ctx) {
+        checkOpen();
+        if (ids.length == 0) {
+            throw new IllegalArgumentException("prefill needs at least one token id");
+        }
+        ctx.checkCancelled();
+        return step(ids, allPositions ? ids.length : 1);
+    }
+
+    /** Runs one token through the cache and returns its logits. */
+    public float[] decode(int id) {
+        checkOpen();
+        return step(new int[] {id}, 1)[0];
+    }
+
+    private float[][] step(int[] ids, int numLogits) {
+        if (vocab > 0) {
+            for (int i = 0; i < ids.length; i++) {
+                if (ids[i] < 0 || ids[i] >= vocab) {
+                    throw new IllegalArgumentException("token id " + ids[i] + " (input index " + i
+                            + ") is outside the vocabulary 0.." + (vocab - 1));
+                }
+            }
+        }
+        try (NDManager stepManager = manager.newSubManager()) {
+            long[] l = new long[ids.length];
+            for (int i = 0; i < ids.length; i++) {
+                l[i] = ids[i];
+            }
+            NDArray idArr = stepManager.create(l, new Shape(1, ids.length));
+            idArr.setName("input_ids");
+            NDArray nArr = stepManager.create(new long[] {numLogits}, new Shape(1));
+            nArr.setName("num_logits");
+            NDList in = new NDList(idArr, nArr);
+            for (String p : pastNames) {
+                in.add(cache.get(p));
+            }
+            NDList out = block.forward(new ParameterStore(stepManager, false), in, false);
+            Map<String, NDArray> next = new LinkedHashMap<>();
+            NDArray logits = null;
+            for (NDArray a : out) {
+                String name = a.getName();
+                if ("logits".equals(name)) {
+                    logits = a;
+                    a.attach(stepManager);
+                } else if (name != null && name.startsWith("present.")) {
+                    a.attach(manager);
+                    String pastName = "past." + name.substring("present.".length());
+                    a.setName(pastName);
+                    next.put(pastName, a);
+                } else {
+                    a.attach(stepManager);
+                }
+            }
+            if (logits == null || next.size() != pastNames.size()) {
+                for (NDArray a : next.values()) {
+                    a.close();
+                }
+                throw new IllegalStateException(onnxFile + ": graph outputs do not match its cache inputs");
+            }
+            for (NDArray old : cache.values()) {
+                old.close();
+            }
+            cache = next;
+            cacheLength += ids.length;
+            Shape ls = logits.getShape();
+            int rows = (int) ls.get(1);
+            int v = (int) ls.get(2);
+            float[] flat = logits.toFloatArray();
+            float[][] r = new float[rows][v];
+            for (int i = 0; i < rows; i++) {
+                System.arraycopy(flat, i * v, r[i], 0, v);
+            }
+            return r;
+        }
+    }
+
+    private void resetCache() {
+        for (NDArray a : cache.values()) {
+            a.close();
+        }
+        cache = new LinkedHashMap<>();
+        for (String p : pastNames) {
+            Shape s = pastShapes.get(p);
+            long[] dims = s.getShape().clone();
+            dims[seqAxis.get(p)] = 0;
+            NDArray a = manager.create(FloatBuffer.allocate(0), new Shape(dims), DataType.FLOAT32);
+            a.setName(p);
+            cache.put(p, a);
+        }
+        cacheLength = 0;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("session for " + onnxFile + " is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            manager.close();
+            model.close();
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.plmwb.engine.graph;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.plmwb.engine.model.ModelFamily;
+import io.plmwb.engine.reference.ReferenceForward;
+import io.plmwb.engine.runtime.DecoderSession;
+import io.plmwb.engine.runtime.RuntimeOptions;
+import io.plmwb.engine.task.TaskContext;
+import io.plmwb.engine.testutil.Fixture;
+import io.plmwb.engine.testutil.TinyModels;
+import io.plmwb.engine.testutil.TinyModels.Tiny;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GraphVsReferenceTest {
+
+    @TempDir
+    Path tmp;
+
+    private double check(String label, Tiny t, CacheMode mode) throws Exception {
+        int[] ids = TinyModels.ids(7, 9, t.config().vocabSize());
+        float[][] ref = ReferenceForward.logits(t.config(), t.weights(), ids);
+        Path onnx = tmp.resolve(label + ".onnx");
+        OnnxGraphBuilder.build(t.config(), t.weights(), GraphOptions.of(mode), onnx, TaskContext.none());
+        float[][] prefill;
+        float[][] incremental = new float[ids.length][];
+        try (DecoderSession s = DecoderSession.open(onnx, RuntimeOptions.threads(1, 1))) {
+            prefill = s.prefill(ids, true, TaskContext.none());
+            s.reset();
+            for (int i = 0; i < ids.length; i++) {
+                incremental[i] = s.decode(ids[i]);
+            }
+            assertTrue(s.cacheLength() == ids.length);
+        }
+        double d1 = Fixture.maxAbs(prefill, ref);
+        double d2 = Fixture.maxAbs(incremental, ref);
+        double d3 = Fixture.maxAbs(incremental, prefill);
+        System.out.printf("%s %s: prefill vs ref %.2e, incremental vs ref %.2e, incremental vs prefill %.2e%n", label,
+                mode.key(), d1, d2, d3);
+        assertTrue(d1 <= 1e-4, label + " prefill vs reference " + d1);
+        assertTrue(d2 <= 1e-4, label + " incremental vs reference " + d2);
+        assertTrue(d3 <= 1e-4, label + " incremental vs prefill " + d3);
+        return d1;
+    }
+
+    @Test
+    void plmLatent() throws Exception {
+        check("plm", TinyModels.plm(1, null), CacheMode.LATENT);
+    }
+
+    @Test
+    void plmExpanded() throws Exception {
+        check("plm", TinyModels.plm(1, null), CacheMode.EXPANDED);
+    }
+
+    @Test
+    void llamaGqa() throws Exception {
+        check("llama", TinyModels.gqa(2, ModelFamily.LLAMA), CacheMode.EXPANDED);
+    }
+
+    @Test
+    void qwen2Bias() throws Exception {
+        check("qwen2", TinyModels.gqa(3, ModelFamily.QWEN2), CacheMode.EXPANDED);
+    }
+
+    @Test
+    void plmWithQueryLora() throws Exception {
+        check("plm-qlora", TinyModels.plm(4, 24), CacheMode.LATENT);
+    }
+
+    /** Latent and expanded graphs agree, also when the cache is filled by chunked prefills and decodes. */
+    @Test
+    void latentEqualsExpandedWithChunkedPrefill() throws Exception {
+        Tiny t = TinyModels.plm(9, null);
+        int[] ids = TinyModels.ids(11, 14, t.config().vocabSize());
+        float[][][] results = new float[2][][];
+        for (CacheMode mode : CacheMode.values()) {
+            Path onnx = tmp.resolve("chunk-" + mode.key() + ".onnx");
+            OnnxGraphBuilder.build(t.config(), t.weights(), GraphOptions.of(mode), onnx, TaskContext.none());
+            try (DecoderSession s = DecoderSession.open(onnx, RuntimeOptions.threads(1, 1))) {
+                float[][] full = s.prefill(ids, true, TaskContext.none());
+                s.reset();
+                float[][] mixed = new float[ids.length][];
+                float[][] a = s.prefill(java.util.Arrays.copyOfRange(ids, 0, 5), true, TaskContext.none());
+                System.arraycopy(a, 0, mixed, 0, 5);
+                for (int i = 5; i < 8; i++) {
+                    mixed[i] = s.decode(ids[i]);
+                }
+                float[][] b = s.prefill(java.util.Arrays.copyOfRange(ids, 8, ids.length), true, TaskContext.none());
+                System.arraycopy(b, 0, mixed, 8, b.length);
+                float[] last = s.prefill(new int[] {ids[0]});
+                assertTrue(last.length == t.config().vocabSize());
+                double d = Fixture.maxAbs(mixed, full);
+                System.out.printf("plm %s chunked vs full prefill %.2e%n", mode.key(), d);
+                assertTrue(d <= 1e-4, mode + " chunked vs full " + d);
+                results[mode.ordinal()] = full;
+            }
+        }
+        double d = Fixture.maxAbs(results[0], results[1]);
+        System.out.printf("plm latent vs expanded %.2e%n", d);
+        assertTrue(d <= 1e-4, "latent vs expanded " + d);
+    }
+
+    @Test
+    void latentModeRefusesGqaModels() {
+        Tiny t = TinyModels.gqa(2, ModelFamily.LLAMA);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> OnnxGraphBuilder.build(
+                t.config(), t.weights(), GraphOptions.of(CacheMode.LATENT), tmp.resolve("x.onnx"), TaskContext.none()));
+    }
+}
