@@ -88,6 +88,7 @@ public final class ExportDialog extends Dialog<ButtonType> {
         file.textProperty().bindBidirectional(model.targetProperty());
         file.setPrefColumnCount(32);
         Button browse = new Button("Browse…");
+        browse.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         browse.setOnAction(e -> browse());
         HBox fileRow = new HBox(6, file, browse);
         HBox.setHgrow(file, Priority.ALWAYS);
@@ -100,16 +101,19 @@ public final class ExportDialog extends Dialog<ButtonType> {
         grid.setHgap(10);
         grid.setVgap(8);
         grid.setPadding(new Insets(12));
-        grid.getColumnConstraints().addAll(new ColumnConstraints(), new ColumnConstraints());
+        ColumnConstraints labels = new ColumnConstraints();
+        labels.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        grid.getColumnConstraints().addAll(labels, new ColumnConstraints());
         grid.getColumnConstraints().get(1).setHgrow(Priority.ALWAYS);
         int r = 0;
-        grid.addRow(r++, new Label("Format"), format);
-        grid.addRow(r++, new Label("Width (px)"), width);
-        grid.addRow(r++, new Label("Height (px)"), height);
-        grid.addRow(r++, new Label("DPI (PNG)"), new HBox(8, dpi, pixels));
-        grid.addRow(r++, new Label("File"), fileRow);
+        grid.addRow(r++, fieldLabel("Format"), format);
+        grid.addRow(r++, fieldLabel("Width (px)"), width);
+        grid.addRow(r++, fieldLabel("Height (px)"), height);
+        grid.addRow(r++, fieldLabel("DPI (PNG)"), new HBox(8, dpi, pixels));
+        grid.addRow(r++, fieldLabel("File"), fileRow);
         grid.add(problem, 0, r, 2, 1);
         getDialogPane().setContent(grid);
+        getDialogPane().setMinWidth(600);
         getDialogPane().getButtonTypes().setAll(EXPORT, ButtonType.CANCEL);
 
         Node ok = getDialogPane().lookupButton(EXPORT);
@@ -169,5 +173,11 @@ public final class ExportDialog extends Dialog<ButtonType> {
         s.setEditable(true);
         s.setPrefWidth(110);
         return s;
+    }
+
+    private static Label fieldLabel(String text) {
+        Label l = new Label(text);
+        l.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        return l;
     }
 }
