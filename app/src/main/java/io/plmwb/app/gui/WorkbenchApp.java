@@ -37,7 +37,8 @@ public class WorkbenchApp extends Application {
         SettingsStore store = SettingsStore.defaultStore();
         AppSettings settings = store.load();
         executor = new FxTaskExecutor(2);
-        ModelsViewModel models = new ModelsViewModel(executor);
+        ModelsViewModel models = new ModelsViewModel(executor, javafx.application.Platform::runLater,
+                settings.engineThreads);
         MainViewModel.OpenRouter router = (OpenTarget target) -> switch (target.kind()) {
             case HF_CHECKPOINT -> {
                 models.openCheckpoint(target.path());

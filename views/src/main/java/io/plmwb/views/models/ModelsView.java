@@ -24,6 +24,22 @@ public final class ModelsView extends FxmlWorkspace {
     @FXML private GridPane configGrid;
     @FXML private GridPane paramGrid;
     @FXML private GridPane kvGrid;
+    @FXML private javafx.scene.control.ProgressIndicator loadingIndicator;
+    @FXML private Label loadStatus;
+    @FXML private javafx.scene.control.TextArea promptArea;
+    @FXML private javafx.scene.control.TextArea outputArea;
+    @FXML private javafx.scene.control.Spinner<Integer> maxTokensSpinner;
+    @FXML private javafx.scene.control.Spinner<Double> temperatureSpinner;
+    @FXML private javafx.scene.control.Spinner<Integer> seedSpinner;
+    @FXML private javafx.scene.control.CheckBox chatBox;
+    @FXML private Button generateButton;
+    @FXML private Button stopButton;
+    @FXML private Label generationStats;
+
+    /** Strong references: bidirectional bindings to asObject() views are weak. */
+    private javafx.beans.property.ObjectProperty<Integer> maxTokensObject;
+    private javafx.beans.property.ObjectProperty<Double> temperatureObject;
+    private javafx.beans.property.ObjectProperty<Integer> seedObject;
     @FXML private javafx.scene.layout.VBox chartHost;
 
     private final ModelsViewModel model;
@@ -56,6 +72,7 @@ public final class ModelsView extends FxmlWorkspace {
         bindGrid(configGrid, model.configRows());
         bindGrid(paramGrid, model.paramRows());
         bindKvGrid();
+        bindGenerate();
 
         componentPane = new ChartPane(model.componentExport());
         componentPane.specProperty().bind(model.componentChartProperty());
@@ -102,6 +119,52 @@ public final class ModelsView extends FxmlWorkspace {
         };
         rows.addListener((ListChangeListener<ModelsViewModel.Row>) c -> fill.run());
         fill.run();
+    }
+
+    private void bindGenerate() {
+        GenerateViewModel g = model.generate();
+        loadStatus.textProperty().bind(model.loadStatusProperty());
+        loadingIndicator.visibleProperty().bind(model.loadingProperty());
+        loadingIndicator.managedProperty().bind(model.loadingProperty());
+        promptArea.textProperty().bindBidirectional(g.promptProperty());
+        outputArea.textProperty().bind(g.outputProperty());
+        outputArea.textProperty().addListener((obs, old, now) -> outputArea.setScrollTop(Double.MAX_VALUE));
+        generationStats.textProperty().bind(g.statsProperty());
+        chatBox.selectedProperty().bindBidirectional(g.chatProperty());
+
+        maxTokensSpinner.setValueFactory(new javafx.scene.control.SpinnerValueFactory.IntegerSpinnerValueFactory(
+                1, 4096, g.maxTokensProperty().get(), 16));
+        maxTokensObject = g.maxTokensProperty().asObject();
+        maxTokensSpinner.getValueFactory().valueProperty().bindBidirectional(maxTokensObject);
+        temperatureSpinner.setValueFactory(new javafx.scene.control.SpinnerValueFactory.DoubleSpinnerValueFactory(
+                0, 2, g.temperatureProperty().get(), 0.1));
+        temperatureObject = g.temperatureProperty().asObject();
+        temperatureSpinner.getValueFactory().valueProperty().bindBidirectional(temperatureObject);
+        temperatureSpinner.setTooltip(new javafx.scene.control.Tooltip("0 = greedy; above 0 samples with top-k 40 "
+                + "and top-p 0.95"));
+        seedSpinner.setValueFactory(new javafx.scene.control.SpinnerValueFactory.IntegerSpinnerValueFactory(
+                0, Integer.MAX_VALUE, g.seedProperty().get()));
+        seedObject = g.seedProperty().asObject();
+        seedSpinner.getValueFactory().valueProperty().bindBidirectional(seedObject);
+
+        generateButton.disableProperty().bind(g.canGenerateBinding().not());
+        stopButton.disableProperty().bind(g.runningProperty().not());
+        promptArea.addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
+            if (e.getCode() == javafx.scene.input.KeyCode.ENTER && e.isShortcutDown()) {
+                e.consume();
+                g.generate();
+            }
+        });
+    }
+
+    @FXML
+    private void onGenerate() {
+        model.generate().generate();
+    }
+
+    @FXML
+    private void onStop() {
+        model.generate().stop();
     }
 
     private void bindKvGrid() {

@@ -6,6 +6,9 @@ import io.plmwb.engine.arch.StorageType;
 import io.plmwb.engine.model.ConfigLoader;
 import io.plmwb.engine.model.ModelConfig;
 import io.plmwb.engine.model.Presets;
+import io.plmwb.engine.runtime.LoadedModel;
+import io.plmwb.engine.runtime.ModelLoader;
+import io.plmwb.engine.runtime.RuntimeOptions;
 import io.plmwb.engine.task.BackgroundTask;
 import io.plmwb.engine.task.TaskExecutor;
 import io.plmwb.experiments.chart.ChartExportService;
@@ -29,7 +32,8 @@ import javafx.collections.ObservableList;
 
 /**
  * The Models workspace: which model (or preset) is shown, its configuration, parameter breakdown and KV-cache
- * costs, all computed from the config by the engine's {@link ArchitectureSummary}.
+ * costs (computed from the config by the engine's {@link ArchitectureSummary}), and the loaded model that the
+ * prompt box ({@link GenerateViewModel}) generates with.
  */
 public final class ModelsViewModel {
 
@@ -42,6 +46,12 @@ public final class ModelsViewModel {
     }
 
     private final TaskExecutor executor;
+    private final GenerateViewModel generate;
+    private final int threads;
+    private final ReadOnlyStringWrapper loadStatus = new ReadOnlyStringWrapper("No model loaded");
+    private final ReadOnlyBooleanWrapper loading = new ReadOnlyBooleanWrapper();
+    private LoadedModel loaded;
+    private long loadSeq;
     private final ReadOnlyStringWrapper headline = new ReadOnlyStringWrapper("No model open");
     private final ReadOnlyStringWrapper detail = new ReadOnlyStringWrapper(
             "Open a checkpoint folder (Ctrl+O) or drop one on the window, or pick a published architecture.");
@@ -62,15 +72,26 @@ public final class ModelsViewModel {
     private final ObservableList<String> presets = FXCollections.observableArrayList();
     private final ObservableList<String> presetsView = FXCollections.unmodifiableObservableList(presets);
 
-    public ModelsViewModel(TaskExecutor executor) {
+    /**
+     * @param executor background tasks (reading, compiling, generating)
+     * @param uiThread where streamed tokens are published
+     * @param threads  ONNX Runtime threads for loaded models
+     */
+    public ModelsViewModel(TaskExecutor executor, java.util.concurrent.Executor uiThread, int threads) {
         this.executor = executor;
+        this.threads = Math.max(1, threads);
+        this.generate = new GenerateViewModel(executor, uiThread);
         ChartExportService exportService = new ChartExportService();
         this.componentExport = new ChartExportViewModel(exportService, executor);
         this.perLayerExport = new ChartExportViewModel(exportService, executor);
         Presets.names().forEach(presets::add);
     }
 
-    /** Shows the architecture of a checkpoint folder; reading happens in the background. */
+    /**
+     * Shows the architecture of a checkpoint folder at once (from config.json), then loads the model in the
+     * background — weights checked, graph compiled or taken from the cache, session opened — with progress and
+     * cancel in the status bar.
+     */
     public void openCheckpoint(Path folder) {
         executor.execute(BackgroundTask.of("Read " + folder.getFileName(), ctx -> {
             ctx.message("reading config.json");
@@ -78,14 +99,58 @@ public final class ModelsViewModel {
         }).onSuccess(c -> {
             shownPreset.set(null);
             show(folder.getFileName().toString(), folder.toString(), c);
+            load(folder);
         })
                 .onFailure(e -> Dialogs.error("Cannot read the model in " + folder, e)));
+    }
+
+    private void load(Path folder) {
+        unload();
+        long seq = loadSeq;
+        loading.set(true);
+        loadStatus.set("Loading " + folder.getFileName() + "…");
+        ModelLoader.Options options = ModelLoader.Options.defaults()
+                .withRuntime(RuntimeOptions.threads(1, threads));
+        executor.execute(BackgroundTask.of("Load " + folder.getFileName(),
+                ctx -> ModelLoader.load(folder, options, ctx))
+                .onSuccess(m -> {
+                    if (seq != loadSeq) {
+                        m.close(); // another model was opened meanwhile
+                        return;
+                    }
+                    loaded = m;
+                    var t = m.timings();
+                    loadStatus.set(String.format("Loaded%s: %s cache · %s %.1f s · session %.1f s · %d threads",
+                            m.synthetic() ? " (SYNTHETIC weights)" : "", m.cacheMode().key(),
+                            t.cacheHit() ? "compiled graph from cache," : "compiled in", t.compileMs() / 1000,
+                            t.sessionOpenMs() / 1000, threads));
+                    generate.setModel(m);
+                })
+                .onCancelled(() -> loadStatus.set("Loading cancelled — the architecture above is from config.json"))
+                .onFailure(e -> {
+                    loadStatus.set("Not loaded: " + Dialogs.reason(e));
+                    Dialogs.error("Cannot load the model in " + folder, e);
+                })
+                .onFinished(() -> loading.set(false)));
+    }
+
+    /** Closes the loaded model (if any) and frees its native memory. */
+    public void unload() {
+        loadSeq++;
+        generate.setModel(null);
+        if (loaded != null) {
+            loaded.close();
+            loaded = null;
+        }
+        loadStatus.set("No model loaded");
     }
 
     /** Shows a published architecture by preset name. */
     public void showPreset(String name) {
         Presets.byName(name).ifPresentOrElse(
                 c -> {
+                    unload();
+                    loadStatus.set("A published architecture: no weights to load (open a checkpoint folder to run one)");
                     shownPreset.set(name);
                     show(name, "Published architecture (preset) — no weights loaded", c);
                 },
@@ -180,6 +245,20 @@ public final class ModelsViewModel {
 
     private static String pct(long part, long total) {
         return String.format("  · %.1f%%", 100.0 * part / total);
+    }
+
+    /** The prompt box. */
+    public GenerateViewModel generate() {
+        return generate;
+    }
+
+    /** What is loaded, how it was loaded, or why not. */
+    public ReadOnlyStringProperty loadStatusProperty() {
+        return loadStatus.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty loadingProperty() {
+        return loading.getReadOnlyProperty();
     }
 
     /** Parameters by component of the shown model. */
