@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             ChartCommand.class,
             SynthCommand.class,
             LogitsCommand.class,
+            GenerateCommand.class,
             CommandLine.HelpCommand.class})
 public final class WorkbenchCli implements Runnable {
 
@@ -60,6 +61,7 @@ public final class WorkbenchCli implements Runnable {
     static boolean isBadInput(Throwable ex) {
         for (Throwable t = ex; t != null; t = t.getCause()) {
             if (t instanceof BadInputException || t instanceof ModelFormatException
+                    || t instanceof io.plmwb.engine.runtime.InsufficientMemoryException
                     || t instanceof UnopenablePathException || t instanceof IllegalArgumentException
                     || t instanceof java.nio.file.NoSuchFileException
                     || t instanceof io.plmwb.experiments.chart.ChartExportException ce && ce.isTargetExists()) {

@@ -42,7 +42,7 @@ import java.util.Locale;
 public final class OnnxGraphBuilder {
 
     /** Bumped whenever the emitted graph changes; part of the graph-cache key. */
-    public static final String BUILDER_VERSION = "2";
+    public static final String BUILDER_VERSION = "3";
     /** Default opset. */
     public static final int OPSET = 17;
 
@@ -115,7 +115,7 @@ public final class OnnxGraphBuilder {
             prologue(past.get(0));
             for (int layer = 0; layer < cfg.numLayers(); layer++) {
                 ctx.checkCancelled();
-                ctx.message("Building graph: layer " + (layer + 1) + " of " + cfg.numLayers());
+                ctx.message("Compiling layer " + (layer + 1) + " of " + cfg.numLayers());
                 h = layer(layer, h);
                 ctx.progress(layer + 1, cfg.numLayers() + 1);
             }
@@ -212,10 +212,11 @@ public final class OnnxGraphBuilder {
         String cols2 = g.op("mask/cols", "Unsqueeze", cols, g.ints(0));
         mask = g.op("mask/allowed", "LessOrEqual", cols2, rows);
         // RoPE tables [T, dim/2]
-        int dim = cfg.family().isMla() ? cfg.qkRopeHeadDim() : cfg.headDim();
-        float[] inv = new float[dim / 2];
+        // inverse frequencies with the config's rope_scaling (linear / llama3) applied
+        double[] invD = cfg.ropeInverseFrequencies();
+        float[] inv = new float[invD.length];
         for (int i = 0; i < inv.length; i++) {
-            inv[i] = (float) Math.pow(cfg.ropeTheta(), -2.0 * i / dim);
+            inv[i] = (float) invD[i];
         }
         String invFreq = g.f32Tensor("rope/inv_freq", inv, inv.length);
         String posF = g.op("rope/positions_f", "Cast", new String[] {pos}, attr("to", (long) F.getNumber()));

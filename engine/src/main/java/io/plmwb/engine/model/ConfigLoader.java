@@ -70,6 +70,7 @@ public final class ConfigLoader {
         Integer bos = optionalInt(root, "bos_token_id");
         Integer eos = optionalInt(root, "eos_token_id");
         boolean synthetic = root.path("plmwb_synthetic").asBoolean(false);
+        RopeScaling scaling = ropeScaling(file, root);
 
         if (family == ModelFamily.PLM) {
             Integer qLora = optionalInt(root, "q_lora_rank");
@@ -85,7 +86,7 @@ public final class ConfigLoader {
             boolean tie = root.path("tie_word_embeddings").asBoolean(true);
             return new ModelConfig(family, modelType, vocab, hidden, inter, layers, heads, heads, nope + rope, qLora,
                     kvLora, nope, rope, v, act, maxPos, theta, interleave, eps, tie,
-                    root.path("attention_bias").asBoolean(false), dtype, bos, eos, synthetic);
+                    root.path("attention_bias").asBoolean(false), dtype, bos, eos, synthetic, scaling);
         }
         if (hidden % heads != 0 && !root.has("head_dim")) {
             throw new ModelFormatException(file, "hidden_size " + hidden + " is not a multiple of num_attention_heads "
@@ -100,7 +101,7 @@ public final class ConfigLoader {
         boolean bias = family == ModelFamily.QWEN2 || root.path("attention_bias").asBoolean(false);
         boolean tie = root.path("tie_word_embeddings").asBoolean(false);
         return new ModelConfig(family, modelType, vocab, hidden, inter, layers, heads, kvHeads, headDim, null, 0, 0, 0,
-                headDim, act, maxPos, theta, false, eps, tie, bias, dtype, bos, eos, synthetic);
+                headDim, act, maxPos, theta, false, eps, tie, bias, dtype, bos, eos, synthetic, scaling);
     }
 
     /** The config as HF writes it (plus {@code plmwb_synthetic} when synthetic). */
@@ -146,6 +147,19 @@ public final class ConfigLoader {
         if (c.eosTokenId() != null) {
             o.put("eos_token_id", c.eosTokenId());
         }
+        if (c.ropeScaling() == null) {
+            o.putNull("rope_scaling");
+        } else {
+            RopeScaling r = c.ropeScaling();
+            ObjectNode rs = o.putObject("rope_scaling");
+            rs.put("rope_type", r.ropeType());
+            rs.put("factor", r.factor());
+            if (r.ropeType().equals(RopeScaling.LLAMA3)) {
+                rs.put("low_freq_factor", r.lowFreqFactor());
+                rs.put("high_freq_factor", r.highFreqFactor());
+                rs.put("original_max_position_embeddings", r.originalMaxPositionEmbeddings());
+            }
+        }
         if (c.synthetic()) {
             o.put("plmwb_synthetic", true);
             o.put("plmwb_note", "SYNTHETIC: seeded random weights made by 'workbench synth'; not a trained model");
@@ -157,6 +171,62 @@ public final class ConfigLoader {
     public static void write(ModelConfig c, Path folder) throws IOException {
         Files.createDirectories(folder);
         JSON.writerWithDefaultPrettyPrinter().writeValue(folder.resolve("config.json").toFile(), toJson(c));
+    }
+
+    /**
+     * Parses {@code rope_scaling}: null/absent or {@code rope_type} "default" → no scaling; "linear" and "llama3" are
+     * implemented; anything else (dynamic, yarn, longrope, …) is refused naming the field, because running it
+     * unscaled would silently give wrong positions. Older configs spell the key {@code type}.
+     */
+    static RopeScaling ropeScaling(Path file, JsonNode root) throws ModelFormatException {
+        JsonNode n = root.get("rope_scaling");
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isObject()) {
+            throw new ModelFormatException(file, "field rope_scaling must be an object or null, found " + n);
+        }
+        JsonNode typeNode = n.has("rope_type") ? n.get("rope_type") : n.get("type");
+        if (typeNode == null || typeNode.isNull() || !typeNode.isTextual()) {
+            throw new ModelFormatException(file, "field rope_scaling.rope_type is missing or not a string");
+        }
+        String type = typeNode.asText().toLowerCase(java.util.Locale.ROOT);
+        switch (type) {
+            case "default":
+                return null;
+            case RopeScaling.LINEAR:
+                return RopeScaling.linear(scalingNumber(file, n, "factor"));
+            case RopeScaling.LLAMA3: {
+                double factor = scalingNumber(file, n, "factor");
+                double low = scalingNumber(file, n, "low_freq_factor");
+                double high = scalingNumber(file, n, "high_freq_factor");
+                double orig = scalingNumber(file, n, "original_max_position_embeddings");
+                if (high <= low) {
+                    throw new ModelFormatException(file, "field rope_scaling.high_freq_factor (" + high
+                            + ") must be larger than rope_scaling.low_freq_factor (" + low + ")");
+                }
+                if (orig != Math.rint(orig) || orig > 1 << 24) {
+                    throw new ModelFormatException(file,
+                            "field rope_scaling.original_max_position_embeddings must be a whole number, found " + orig);
+                }
+                return RopeScaling.llama3(factor, low, high, (int) orig);
+            }
+            default:
+                throw new ModelFormatException(file, "field rope_scaling.rope_type '" + typeNode.asText()
+                        + "' is not supported (supported: default, linear, llama3)");
+        }
+    }
+
+    private static double scalingNumber(Path file, JsonNode scaling, String field) throws ModelFormatException {
+        JsonNode v = scaling.get(field);
+        if (v == null || v.isNull()) {
+            throw new ModelFormatException(file, "missing field rope_scaling." + field);
+        }
+        if (!v.isNumber() || !Double.isFinite(v.doubleValue()) || v.doubleValue() <= 0) {
+            throw new ModelFormatException(file, "field rope_scaling." + field + " must be a positive number, found "
+                    + v);
+        }
+        return v.doubleValue();
     }
 
     private static int positive(Path file, JsonNode root, String field) throws ModelFormatException {

@@ -34,6 +34,7 @@ import java.util.Objects;
  * @param bosTokenId           may be null
  * @param eosTokenId           may be null
  * @param synthetic            true for seeded random checkpoints made by {@code workbench synth}
+ * @param ropeScaling          the config's rope_scaling (linear or llama3), null when RoPE is unscaled
  */
 public record ModelConfig(
         ModelFamily family,
@@ -60,7 +61,8 @@ public record ModelConfig(
         String torchDtype,
         Integer bosTokenId,
         Integer eosTokenId,
-        boolean synthetic) {
+        boolean synthetic,
+        RopeScaling ropeScaling) {
 
     public ModelConfig {
         Objects.requireNonNull(family, "family");
@@ -84,6 +86,24 @@ public record ModelConfig(
         return 1.0 / Math.sqrt(qHeadDim());
     }
 
+    /** Rotary dimension: qk_rope_head_dim for MLA, head_dim otherwise. */
+    public int ropeDim() {
+        return family.isMla() ? qkRopeHeadDim : headDim;
+    }
+
+    /** The rotary inverse frequencies of this config, with its {@link #ropeScaling()} applied. */
+    public double[] ropeInverseFrequencies() {
+        return RopeScaling.inverseFrequencies(ropeTheta, ropeDim(), ropeScaling);
+    }
+
+    /** A copy with a different rope_scaling (null: none). */
+    public ModelConfig withRopeScaling(RopeScaling scaling) {
+        return new ModelConfig(family, modelType, vocabSize, hiddenSize, intermediateSize, numLayers, numHeads,
+                numKvHeads, headDim, qLoraRank, kvLoraRank, qkNopeHeadDim, qkRopeHeadDim, vHeadDim, hiddenAct,
+                maxPositionEmbeddings, ropeTheta, ropeInterleave, rmsNormEps, tieWordEmbeddings, attentionBias,
+                torchDtype, bosTokenId, eosTokenId, synthetic, scaling);
+    }
+
     /** Number of query heads sharing one KV head. */
     public int kvGroupSize() {
         return numHeads / numKvHeads;
@@ -94,7 +114,7 @@ public record ModelConfig(
         return new ModelConfig(family, modelType, vocabSize, hiddenSize, intermediateSize, layers, numHeads, numKvHeads,
                 headDim, qLoraRank, kvLoraRank, qkNopeHeadDim, qkRopeHeadDim, vHeadDim, hiddenAct,
                 maxPositionEmbeddings, ropeTheta, ropeInterleave, rmsNormEps, tieWordEmbeddings, attentionBias,
-                torchDtype, bosTokenId, eosTokenId, synthetic);
+                torchDtype, bosTokenId, eosTokenId, synthetic, ropeScaling);
     }
 
     /** A copy marked (or unmarked) as synthetic. */
@@ -102,6 +122,6 @@ public record ModelConfig(
         return new ModelConfig(family, modelType, vocabSize, hiddenSize, intermediateSize, numLayers, numHeads,
                 numKvHeads, headDim, qLoraRank, kvLoraRank, qkNopeHeadDim, qkRopeHeadDim, vHeadDim, hiddenAct,
                 maxPositionEmbeddings, ropeTheta, ropeInterleave, rmsNormEps, tieWordEmbeddings, attentionBias,
-                torchDtype, bosTokenId, eosTokenId, isSynthetic);
+                torchDtype, bosTokenId, eosTokenId, isSynthetic, ropeScaling);
     }
 }

@@ -244,7 +244,7 @@ public final class ReferenceForward {
     private void rope(double[] x, int off, int dim, int pos) {
         int half = dim / 2;
         for (int i = 0; i < half; i++) {
-            double freq = Math.pow(cfg.ropeTheta(), -2.0 * i / dim);
+            double freq = scaledFrequency(Math.pow(cfg.ropeTheta(), -2.0 * i / dim));
             double ang = pos * freq;
             double cos = Math.cos(ang);
             double sin = Math.sin(ang);
@@ -254,6 +254,38 @@ public final class ReferenceForward {
             double x1 = x[b];
             x[a] = x0 * cos - x1 * sin;
             x[b] = x1 * cos + x0 * sin;
+        }
+    }
+
+    /**
+     * rope_scaling, written out here from HF's {@code _compute_default_rope_parameters} / linear /
+     * {@code _compute_llama3_parameters} independently of {@link io.plmwb.engine.model.RopeScaling#apply}, so the
+     * graph-vs-reference test checks the builder's frequencies too.
+     */
+    private double scaledFrequency(double invFreq) {
+        var rs = cfg.ropeScaling();
+        if (rs == null) {
+            return invFreq;
+        }
+        double factor = rs.factor();
+        switch (rs.ropeType()) {
+            case "linear":
+                return invFreq / factor;
+            case "llama3": {
+                double old = rs.originalMaxPositionEmbeddings();
+                double lowWavelen = old / rs.lowFreqFactor();
+                double highWavelen = old / rs.highFreqFactor();
+                double wavelen = 2 * Math.PI / invFreq;
+                double scaled = wavelen > lowWavelen ? invFreq / factor : invFreq;
+                boolean medium = !(wavelen < highWavelen) && !(wavelen > lowWavelen);
+                if (medium) {
+                    double smooth = (old / wavelen - rs.lowFreqFactor()) / (rs.highFreqFactor() - rs.lowFreqFactor());
+                    return (1 - smooth) * scaled / factor + smooth * scaled;
+                }
+                return scaled;
+            }
+            default:
+                throw new IllegalArgumentException("unsupported rope_type '" + rs.ropeType() + "'");
         }
     }
 

@@ -129,7 +129,7 @@ public final class SyntheticCheckpoint {
                 p.numHeads(), p.numKvHeads(), p.headDim(), p.qLoraRank(), p.kvLoraRank(), p.qkNopeHeadDim(),
                 p.qkRopeHeadDim(), p.vHeadDim(), p.hiddenAct(), p.maxPositionEmbeddings(), p.ropeTheta(),
                 p.ropeInterleave(), p.rmsNormEps(), p.tieWordEmbeddings(), p.attentionBias(), "bfloat16",
-                firstSpecial, firstSpecial + 2, true);
+                firstSpecial, firstSpecial + 2, true, p.ropeScaling());
     }
 
     private static void writeJson(Path file, ObjectNode node, List<Path> written) throws IOException {

@@ -60,6 +60,28 @@ class GraphVsReferenceTest {
         check("llama", TinyModels.gqa(2, ModelFamily.LLAMA), CacheMode.EXPANDED);
     }
 
+    /** Llama-3 rope scaling (original context 64 so that, on head_dim 16, all three frequency bands occur). */
+    @Test
+    void llamaWithLlama3RopeScaling() throws Exception {
+        Tiny plain = TinyModels.gqa(5, ModelFamily.LLAMA);
+        Tiny scaled = new Tiny(plain.config().withRopeScaling(
+                io.plmwb.engine.model.RopeScaling.llama3(8, 1, 4, 64)), plain.weights());
+        check("llama3-scaled", scaled, CacheMode.EXPANDED);
+        // the scaling must matter: the unscaled reference differs
+        int[] ids = TinyModels.ids(7, 9, plain.config().vocabSize());
+        double diff = Fixture.maxAbs(ReferenceForward.logits(plain.config(), plain.weights(), ids),
+                ReferenceForward.logits(scaled.config(), scaled.weights(), ids));
+        assertTrue(diff > 1e-3, "scaled and unscaled logits should differ, max diff " + diff);
+    }
+
+    /** linear scaling on PLM's interleaved rotary dims, latent cache. */
+    @Test
+    void plmWithLinearRopeScaling() throws Exception {
+        Tiny plain = TinyModels.plm(6, null);
+        check("plm-linear", new Tiny(plain.config().withRopeScaling(io.plmwb.engine.model.RopeScaling.linear(4)),
+                plain.weights()), CacheMode.LATENT);
+    }
+
     @Test
     void qwen2Bias() throws Exception {
         check("qwen2", TinyModels.gqa(3, ModelFamily.QWEN2), CacheMode.EXPANDED);

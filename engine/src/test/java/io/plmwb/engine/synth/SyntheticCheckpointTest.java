@@ -40,7 +40,7 @@ class SyntheticCheckpointTest {
     /** A small PLM-shaped architecture (MLA, relu2, tied). */
     static ModelConfig tinyPlm(int vocab) {
         return new ModelConfig(ModelFamily.PLM, "plm", vocab, 64, 128, 2, 2, 2, 24, null, 32, 16, 8, 16, "relu2", 128,
-                100000.0, true, 1e-6, true, false, "float32", null, null, false);
+                100000.0, true, 1e-6, true, false, "float32", null, null, false, null);
     }
 
     /** Records what a task reports and cancels after a number of progress calls. */
@@ -182,7 +182,7 @@ class SyntheticCheckpointTest {
     @Test
     void largeVocabularyUsesQwenSpecialIds() throws Exception {
         ModelConfig wide = new ModelConfig(ModelFamily.PLM, "plm", 151936, 8, 16, 1, 1, 1, 6, null, 4, 4, 2, 4,
-                "relu2", 64, 100000.0, true, 1e-6, true, false, "float32", null, null, false);
+                "relu2", 64, 100000.0, true, 1e-6, true, false, "float32", null, null, false, null);
         Path out = dir.resolve("wide");
         ModelConfig c = SyntheticCheckpoint.write(wide, out, 0, 3, TaskContext.none());
         assertEquals(151643, c.bosTokenId());
@@ -200,7 +200,7 @@ class SyntheticCheckpointTest {
     @Test
     void gqaFamiliesGetBiasesAndGates() throws Exception {
         ModelConfig qwen = new ModelConfig(ModelFamily.QWEN2, "qwen2", 320, 32, 64, 1, 4, 2, 8, null, 0, 0, 0, 8,
-                "silu", 128, 1e6, false, 1e-6, false, true, "bfloat16", null, null, false);
+                "silu", 128, 1e6, false, 1e-6, false, true, "bfloat16", null, null, false, null);
         Path out = dir.resolve("qwen");
         ModelConfig c = SyntheticCheckpoint.write(qwen, out, 0, 5, TaskContext.none());
         try (SafetensorsCheckpoint ck = SafetensorsCheckpoint.open(out)) {

@@ -18,7 +18,7 @@ public final class TinyModels {
     /** PLM: hidden 64, 2 layers, 4 heads, latent 32, nope 16 / rope 8 / v 16, vocab 97. */
     public static Tiny plm(long seed, Integer qLoraRank) {
         ModelConfig c = new ModelConfig(ModelFamily.PLM, "plm", 97, 64, 96, 2, 4, 4, 24, qLoraRank, 32, 16, 8, 16,
-                "relu2", 256, 100000.0, true, 1e-6, true, false, "float32", null, null, true);
+                "relu2", 256, 100000.0, true, 1e-6, true, false, "float32", null, null, true, null);
         InMemoryWeights w = new InMemoryWeights(Path.of("tiny-plm"));
         Random r = new Random(seed);
         common(w, r, c);
@@ -47,7 +47,7 @@ public final class TinyModels {
     public static Tiny gqa(long seed, ModelFamily family) {
         boolean qwen = family == ModelFamily.QWEN2;
         ModelConfig c = new ModelConfig(family, qwen ? "qwen2" : "llama", 97, 64, 96, 2, 4, 2, 16, null, 0, 0, 0, 16,
-                "silu", 256, 10000.0, false, 1e-5, qwen, qwen, "float32", null, null, true);
+                "silu", 256, 10000.0, false, 1e-5, qwen, qwen, "float32", null, null, true, null);
         InMemoryWeights w = new InMemoryWeights(Path.of("tiny-" + c.modelType()));
         Random r = new Random(seed);
         common(w, r, c);

@@ -22,7 +22,7 @@ class TokenStreamDecoderTest {
     @Test
     void holdsBackSplitCharacters() throws Exception {
         ModelConfig tiny = new ModelConfig(ModelFamily.PLM, "plm", 300, 16, 32, 1, 1, 1, 12, null, 8, 8, 4, 8,
-                "relu2", 64, 100000.0, true, 1e-6, true, false, "float32", null, null, false);
+                "relu2", 64, 100000.0, true, 1e-6, true, false, "float32", null, null, false, null);
         Path out = dir.resolve("s");
         SyntheticCheckpoint.write(tiny, out, 0, 1, TaskContext.none());
         try (PlmTokenizer t = PlmTokenizer.load(out)) {

@@ -1,0 +1,155 @@
+package io.plmwb.engine.runtime;
+
+import io.plmwb.engine.format.CheckpointLayout;
+import io.plmwb.engine.format.ModelFormatException;
+import io.plmwb.engine.format.SafetensorsCheckpoint;
+import io.plmwb.engine.graph.CacheMode;
+import io.plmwb.engine.graph.GraphCache;
+import io.plmwb.engine.graph.GraphOptions;
+import io.plmwb.engine.graph.OnnxGraphBuilder;
+import io.plmwb.engine.model.ConfigLoader;
+import io.plmwb.engine.model.ModelConfig;
+import io.plmwb.engine.task.TaskContext;
+import io.plmwb.engine.tokenizer.PlmTokenizer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Loads an HF checkpoint folder for generation: config → memory check → weights validated against the config →
+ * tokenizer → graph from the {@link GraphCache} (compiled on a miss, with progress "Compiling layer 7 of 32" and
+ * cancellation between layers) → ONNX Runtime session with explicit thread counts. Used by the CLI and the GUI.
+ */
+public final class ModelLoader {
+
+    private ModelLoader() {
+    }
+
+    /**
+     * How to load.
+     *
+     * @param mode         cache layout; null: latent for MLA models, expanded otherwise
+     * @param runtime      ONNX Runtime threads
+     * @param contextLimit most tokens a generation may hold; 0: the config's max_position_embeddings
+     * @param cache        where compiled graphs live
+     * @param guard        the memory guard ({@link MemoryGuard#system()} normally)
+     */
+    public record Options(CacheMode mode, RuntimeOptions runtime, int contextLimit, GraphCache cache,
+                          MemoryGuard guard) {
+        public Options {
+            Objects.requireNonNull(runtime, "runtime");
+            Objects.requireNonNull(cache, "cache");
+            Objects.requireNonNull(guard, "guard");
+            if (contextLimit < 0) {
+                throw new IllegalArgumentException("context limit must be ≥ 0, got " + contextLimit);
+            }
+        }
+
+        /** Native mode, all cores, the model's own context, the default graph cache, the system memory guard. */
+        public static Options defaults() {
+            return new Options(null, RuntimeOptions.defaults(), 0, GraphCache.atDefaultLocation(),
+                    MemoryGuard.system());
+        }
+
+        public Options withMode(CacheMode m) {
+            return new Options(m, runtime, contextLimit, cache, guard);
+        }
+
+        public Options withRuntime(RuntimeOptions r) {
+            return new Options(mode, r, contextLimit, cache, guard);
+        }
+
+        public Options withContextLimit(int c) {
+            return new Options(mode, runtime, c, cache, guard);
+        }
+
+        public Options withCache(GraphCache c) {
+            return new Options(mode, runtime, contextLimit, c, guard);
+        }
+
+        public Options withGuard(MemoryGuard g) {
+            return new Options(mode, runtime, contextLimit, cache, g);
+        }
+    }
+
+    /** The cache mode used for {@code config} when none is asked for. */
+    public static CacheMode nativeMode(ModelConfig config) {
+        return config.family().isMla() ? CacheMode.LATENT : CacheMode.EXPANDED;
+    }
+
+    /**
+     * Loads {@code checkpoint}.
+     *
+     * @throws ModelFormatException        config, weights or tokenizer unusable (names the file and problem)
+     * @throws InsufficientMemoryException the host cannot hold the model at this context
+     * @throws IOException                 the graph cannot be written or ONNX Runtime refuses it
+     * @throws java.util.concurrent.CancellationException when {@code ctx} is cancelled
+     */
+    public static LoadedModel load(Path checkpoint, Options options, TaskContext ctx)
+            throws IOException, ModelFormatException, InsufficientMemoryException {
+        long t0 = System.nanoTime();
+        Path dir = checkpoint.toAbsolutePath().normalize();
+        if (!Files.isDirectory(dir)) {
+            throw new ModelFormatException(dir, Files.exists(dir) ? "not a folder (give the checkpoint folder)"
+                    : "does not exist");
+        }
+        ctx.message("Reading " + dir.getFileName() + "/config.json");
+        ModelConfig config = ConfigLoader.load(dir);
+        CacheMode mode = options.mode() == null ? nativeMode(config) : options.mode();
+        if (mode == CacheMode.LATENT && !config.family().isMla()) {
+            throw new IllegalArgumentException("latent cache mode needs an MLA model (PLM); " + config.modelType()
+                    + " caches expanded K/V");
+        }
+        int limit = options.contextLimit() == 0 ? config.maxPositionEmbeddings() : options.contextLimit();
+        GraphOptions graphOptions = GraphOptions.of(mode);
+        GraphCache.Entry cached = options.cache().lookup(dir, graphOptions);
+        ctx.message("Checking memory");
+        MemoryGuard.Estimate estimate = options.guard().check(config, mode, limit, cached == null);
+        long t1 = System.nanoTime();
+        ctx.checkCancelled();
+
+        PlmTokenizer tokenizer = null;
+        try {
+            GraphCache.Entry entry;
+            long t2;
+            long t3;
+            ctx.message("Checking weights against the config");
+            try (SafetensorsCheckpoint weights = SafetensorsCheckpoint.open(dir)) {
+                CheckpointLayout.validate(weights, config);
+                t2 = System.nanoTime();
+                ctx.message("Loading tokenizer");
+                tokenizer = PlmTokenizer.load(dir);
+                t3 = System.nanoTime();
+                if (tokenizer.vocabSize() > config.vocabSize()) {
+                    throw new ModelFormatException(dir.resolve("tokenizer.json"), "the tokenizer has "
+                            + tokenizer.vocabSize() + " tokens but the model only " + config.vocabSize()
+                            + " embedding rows");
+                }
+                ctx.checkCancelled();
+                entry = cached != null ? cached
+                        : options.cache().getOrBuild(dir, graphOptions,
+                                (file, c) -> OnnxGraphBuilder.build(config, weights, graphOptions, file, c), ctx);
+            }
+            long t4 = System.nanoTime();
+            ctx.checkCancelled();
+            ctx.message("Opening ONNX Runtime session (" + options.runtime().intraOpThreads() + " threads)");
+            DecoderSession session = DecoderSession.open(entry.onnxFile(), options.runtime());
+            long t5 = System.nanoTime();
+            LoadTimings timings = new LoadTimings(ms(t0, t1), ms(t1, t2), ms(t2, t3), ms(t3, t4), ms(t4, t5),
+                    ms(t0, t5), cached != null || entry.hit());
+            ctx.message("Loaded " + dir.getFileName() + (config.synthetic() ? " (SYNTHETIC)" : ""));
+            return new LoadedModel(dir, config, tokenizer, session, mode, entry.onnxFile(), timings, estimate,
+                    limit, options.runtime());
+        } catch (IOException | ModelFormatException | RuntimeException e) {
+            if (tokenizer != null) {
+                tokenizer.close();
+            }
+            throw e;
+        }
+    }
+
+    private static double ms(long a, long b) {
+        return (b - a) / 1e6;
+    }
+}

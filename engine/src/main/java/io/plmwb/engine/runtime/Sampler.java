@@ -1,0 +1,123 @@
+package io.plmwb.engine.runtime;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Picks the next token from logits: argmax at temperature 0; otherwise temperature, then top-k, then a softmax
+ * (max subtracted, in double), then top-p over the probabilities sorted in descending order, then one draw from a
+ * {@link SplittableRandom} seeded once, so a seed reproduces a run exactly. Ties at the top-k / top-p boundary are
+ * kept (all tokens with the boundary value), which keeps the choice independent of sort stability.
+ */
+public final class Sampler {
+
+    private final double temperature;
+    private final int topK;
+    private final double topP;
+    private final SplittableRandom random;
+
+    public Sampler(double temperature, int topK, double topP, long seed) {
+        this.temperature = temperature;
+        this.topK = topK;
+        this.topP = topP;
+        this.random = new SplittableRandom(seed);
+    }
+
+    /** A sampler for these options. */
+    public static Sampler of(GenerationOptions o) {
+        return new Sampler(o.temperature(), o.topK(), o.topP(), o.seed());
+    }
+
+    /** The next token id. */
+    public int sample(float[] logits) {
+        if (temperature <= 0) {
+            return argmax(logits);
+        }
+        double[] p = probabilities(logits);
+        double sum = 0;
+        for (double v : p) {
+            sum += v;
+        }
+        if (!(sum > 0)) {
+            return argmax(logits);
+        }
+        double r = random.nextDouble() * sum;
+        double acc = 0;
+        int last = -1;
+        for (int i = 0; i < p.length; i++) {
+            if (p[i] > 0) {
+                acc += p[i];
+                last = i;
+                if (r < acc) {
+                    return i;
+                }
+            }
+        }
+        return last;
+    }
+
+    /**
+     * The (unnormalised after top-p, otherwise normalised) probabilities the draw uses: temperature, top-k,
+     * softmax, top-p. Zero for excluded tokens.
+     */
+    double[] probabilities(float[] logits) {
+        int n = logits.length;
+        double[] x = new double[n];
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            double v = logits[i];
+            x[i] = Double.isNaN(v) ? Double.NEGATIVE_INFINITY : v / temperature;
+            max = Math.max(max, x[i]);
+        }
+        double cut = Double.NEGATIVE_INFINITY;
+        if (topK > 0 && topK < n) {
+            double[] sorted = x.clone();
+            Arrays.sort(sorted);
+            cut = sorted[n - topK];
+        }
+        double[] p = new double[n];
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            if (x[i] >= cut && x[i] > Double.NEGATIVE_INFINITY) {
+                p[i] = Math.exp(x[i] - max);
+                sum += p[i];
+            }
+        }
+        if (!(sum > 0)) {
+            return p;
+        }
+        for (int i = 0; i < n; i++) {
+            p[i] /= sum;
+        }
+        if (topP < 1) {
+            double[] sorted = p.clone();
+            Arrays.sort(sorted);
+            double acc = 0;
+            double threshold = 0;
+            for (int i = n - 1; i >= 0; i--) {
+                acc += sorted[i];
+                threshold = sorted[i];
+                if (acc >= topP) {
+                    break;
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                if (p[i] < threshold) {
+                    p[i] = 0;
+                }
+            }
+        }
+        return p;
+    }
+
+    /** Index of the largest logit (first on ties; NaN never wins). */
+    public static int argmax(float[] logits) {
+        int best = 0;
+        for (int i = 1; i < logits.length; i++) {
+            if (logits[i] > logits[best] || Float.isNaN(logits[best])) {
+                best = i;
+            }
+        }
+        return best;
+    }
+}
