@@ -154,4 +154,23 @@ class MainWindowTest {
         WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, cancelled::get);
         WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> !app.mainModel().taskRunningProperty().get());
     }
+
+    @Test
+    void loadsTheFixtureCheckpointAndGeneratesWithStreaming() throws Exception {
+        Path fixture = Path.of(System.getProperty("plmwb.shared"), "fixtures", "gguf", "hf");
+        ROBOT.interact(() -> app.mainModel().open(fixture));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> ROBOT.lookup("#loadStatus").queryAs(Label.class)
+                .getText().startsWith("Loaded"));
+        javafx.scene.control.Button generate = ROBOT.lookup("#generateButton").queryAs(javafx.scene.control.Button.class);
+        assertFalse(generate.isDisabled(), "a loaded model can generate");
+        ROBOT.interact(() -> ROBOT.lookup("#maxTokensSpinner").queryAs(javafx.scene.control.Spinner.class)
+                .getValueFactory().setValue(12));
+        ROBOT.clickOn(generate);
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> ROBOT.lookup("#generationStats").queryAs(Label.class)
+                .getText().contains("tokens/s"));
+        String stats = ROBOT.lookup("#generationStats").queryAs(Label.class).getText();
+        assertTrue(stats.contains("12 tokens at") || stats.contains("stop: stop token"), stats);
+        assertFalse(ROBOT.lookup("#outputArea").queryAs(javafx.scene.control.TextArea.class).getText().isEmpty());
+        assertTrue(MESSAGES.isEmpty(), "no error dialogs: " + MESSAGES);
+    }
 }
