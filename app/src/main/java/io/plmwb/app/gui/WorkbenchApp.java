@@ -47,6 +47,7 @@ public class WorkbenchApp extends Application {
             default -> null;
         };
         mainModel = new MainViewModel(store, settings, executor, router);
+        models.followRecent(mainModel.recentFiles());
 
         Map<WorkspaceId, Workspace> workspaces = new EnumMap<>(WorkspaceId.class);
         workspaces.put(WorkspaceId.MODELS, new ModelsView(models, mainModel::open));

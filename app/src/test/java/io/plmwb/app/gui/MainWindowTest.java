@@ -131,6 +131,15 @@ class MainWindowTest {
         assertEquals(ckpt.toAbsolutePath().normalize().toString(), app.mainModel().recentFiles().get(0));
         assertTrue(Files.readString(configDir.resolve("settings.json")).contains("tiny-plm"),
                 "recent files persist to the config folder");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(ROBOT.lookup(".hyperlink").queryAllAs(javafx.scene.control.Hyperlink.class).stream()
+                .anyMatch(h -> h.getText().startsWith("tiny-plm")), "listed under Recent models");
+        // the folder has a config but no weights: the architecture shows, loading says why it cannot run
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> ROBOT.lookup("#loadStatus").queryAs(Label.class)
+                .getText().startsWith("Not loaded"));
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> !MESSAGES.isEmpty());
+        assertTrue(MESSAGES.get(0).headline().contains("tiny-plm"), MESSAGES.get(0).headline());
+        assertTrue(MESSAGES.get(0).reason().contains("safetensors"), MESSAGES.get(0).reason());
     }
 
     @Test

@@ -35,6 +35,7 @@ public final class ModelsView extends FxmlWorkspace {
     @FXML private Button generateButton;
     @FXML private Button stopButton;
     @FXML private Label generationStats;
+    @FXML private javafx.scene.layout.VBox recentBox;
 
     /** Strong references: bidirectional bindings to asObject() views are weak. */
     private javafx.beans.property.ObjectProperty<Integer> maxTokensObject;
@@ -73,6 +74,8 @@ public final class ModelsView extends FxmlWorkspace {
         bindGrid(paramGrid, model.paramRows());
         bindKvGrid();
         bindGenerate();
+        model.recentModels().addListener((ListChangeListener<String>) c -> fillRecent());
+        fillRecent();
 
         componentPane = new ChartPane(model.componentExport());
         componentPane.specProperty().bind(model.componentChartProperty());
@@ -155,6 +158,24 @@ public final class ModelsView extends FxmlWorkspace {
                 g.generate();
             }
         });
+    }
+
+    private void fillRecent() {
+        recentBox.getChildren().clear();
+        if (model.recentModels().isEmpty()) {
+            Label none = new Label("None yet: models you open are listed here.");
+            none.getStyleClass().add("text-muted");
+            recentBox.getChildren().add(none);
+            return;
+        }
+        for (String p : model.recentModels()) {
+            javafx.scene.control.Hyperlink link = new javafx.scene.control.Hyperlink(
+                    java.nio.file.Path.of(p).getFileName() + "  —  " + p);
+            link.setMnemonicParsing(false);
+            link.setTooltip(new javafx.scene.control.Tooltip("Open " + p));
+            link.setOnAction(e -> opener.accept(java.nio.file.Path.of(p)));
+            recentBox.getChildren().add(link);
+        }
     }
 
     @FXML

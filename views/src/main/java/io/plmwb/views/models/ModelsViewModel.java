@@ -69,6 +69,8 @@ public final class ModelsViewModel {
     private final ReadOnlyObjectWrapper<ChartSpec> perLayerChart = new ReadOnlyObjectWrapper<>();
     private final ChartExportViewModel componentExport;
     private final ChartExportViewModel perLayerExport;
+    private final ObservableList<String> recentModels = FXCollections.observableArrayList();
+    private final ObservableList<String> recentModelsView = FXCollections.unmodifiableObservableList(recentModels);
     private final ObservableList<String> presets = FXCollections.observableArrayList();
     private final ObservableList<String> presetsView = FXCollections.unmodifiableObservableList(presets);
 
@@ -245,6 +247,24 @@ public final class ModelsViewModel {
 
     private static String pct(long part, long total) {
         return String.format("  · %.1f%%", 100.0 * part / total);
+    }
+
+    /**
+     * Follows the app's recent-files list, keeping the entries that are model folders or GGUF files (newest
+     * first).
+     */
+    public void followRecent(ObservableList<String> recentFiles) {
+        Runnable sync = () -> recentModels.setAll(recentFiles.stream()
+                .filter(p -> java.nio.file.Files.isRegularFile(Path.of(p, "config.json"))
+                        || p.toLowerCase(java.util.Locale.ROOT).endsWith(".gguf"))
+                .toList());
+        recentFiles.addListener((javafx.collections.ListChangeListener<String>) c -> sync.run());
+        sync.run();
+    }
+
+    /** Recently opened models, newest first. */
+    public ObservableList<String> recentModels() {
+        return recentModelsView;
     }
 
     /** The prompt box. */
