@@ -146,9 +146,8 @@ def write_parity(model, tok, folder):
         "file": "logits.f32", "dtype": "float32 little-endian", "layout": "[prompt][position][vocab] concatenated",
         "shape": [int(data.shape[0]), int(data.shape[1])], "vocab_size": int(data.shape[1]),
         "tolerance_max_abs": 1e-3, "max_abs_fp32_vs_fp64": worst64,
-        "tokenizer_check": "the three plain-text prompts' ids are what tokenizer.json gives for 'text' "
-                           "(encode without special tokens); the ChatML prompt's ids are assembled with the "
-                           "special ids",
+        "tokenizer_check": "each prompt's ids are what tokenizer.json gives for its 'text' (no special tokens "
+                           "added; the ChatML prompt's <|im_start|>/<|im_end|> are matched as added tokens)",
         "prompts": entries,
     })
     return worst64

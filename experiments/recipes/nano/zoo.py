@@ -211,7 +211,8 @@ def write_card(name, cfg, sched, stats, folder, P, env, data_info, command, para
     a("")
     a("| layer | " + " | ".join(str(i) for i in range(len(zeros))) + " | mean |")
     a("|---" * (len(zeros) + 2) + "|")
-    a("| zero fraction | " + " | ".join("%.3f" % z for z in zeros) + " | %.3f |" % (sum(zeros) / len(zeros)))
+    fmt = "%.3f" if fam == "plm" else "%.2e"
+    a("| zero fraction | " + " | ".join(fmt % z for z in zeros) + (" | " + fmt + " |") % (sum(zeros) / len(zeros)))
     a("")
     a("## Samples (stored weights; prompt in bold)")
     for p, greedy, sampled in samples:
