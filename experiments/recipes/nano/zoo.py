@@ -109,6 +109,10 @@ def main():
         family, kind = MODELS[name]
         folder = os.path.join(out, name)
         os.makedirs(folder, exist_ok=True)
+        for f in os.listdir(folder):  # a rerun must not leave an older TensorBoard file next to the new one
+            if f.startswith("events.out.tfevents."):
+                os.remove(os.path.join(folder, f))
+        t_model = time.time()
         base = dict(vocab_size=P["vocab"], max_position_embeddings=P["seq_len"])
         cfg = M.PlmConfig(**base, **P["plm"]) if family == "plm" else M.LlamaConfig(**base, **P["llama"])
         sched = Schedule(kind, P["steps"])
@@ -116,7 +120,7 @@ def main():
               flush=True)
         model, stats = T.train(name, cfg, sched, train_ids, val_ids, tok, folder, P["batch"], P["seq_len"],
                                val_every=P["val_every"], seed=SEED)
-        finish(name, model, cfg, sched, stats, tok, folder, val_ids, P, env, data_info, command)
+        finish(name, model, cfg, sched, stats, tok, folder, val_ids, P, env, data_info, command, t_model)
     print("all done in %.1fs; output in %s" % (time.time() - t_all, out))
 
 
@@ -130,7 +134,7 @@ def _cpu_name():
     return platform.processor()
 
 
-def finish(name, model, cfg, sched, stats, tok, folder, val_ids, P, env, data_info, command):
+def finish(name, model, cfg, sched, stats, tok, folder, val_ids, P, env, data_info, command, t_model):
     """Export, reload the stored weights, measure on them, write parity + card."""
     tok.save(folder, P["seq_len"])
     export.write_json(os.path.join(folder, "config.json"), export.hf_config(cfg, tok))
@@ -153,8 +157,19 @@ def finish(name, model, cfg, sched, stats, tok, folder, val_ids, P, env, data_in
         sampled = tok.decode(T.generate(model, ids, 60, P["seq_len"], temperature=0.8, top_k=40, seed=SEED + i))
         samples.append((p, greedy, sampled))
     params = M.count_params(model)
+    stats["model_wall_time_s"] = time.time() - t_model
     write_card(name, cfg, sched, stats, folder, P, env, data_info, command, params, val_stored, zeros, worst64,
                samples)
+    export.write_json(os.path.join(folder, "training_summary.json"), {
+        "model": name, "family": cfg.family, "schedule": sched.kind, "schedule_description": sched.describe(),
+        "parameters": params, "steps": sched.total_steps, "batch": P["batch"], "seq_len": P["seq_len"],
+        "tokens": stats["tokens"], "epochs": stats["tokens"] / data_info["train_tokens"],
+        "final_train_loss_last20": stats["final_train_loss_last20"],
+        "final_val_loss_fp32": stats["final_val_loss_fp32"], "final_val_loss_stored_bf16": val_stored,
+        "mlp_zero_fraction_per_layer": zeros, "train_wall_time_s": stats["wall_time_s"],
+        "model_wall_time_s": stats["model_wall_time_s"], "parity_max_abs_fp32_vs_fp64": worst64,
+        "data": data_info, "environment": env, "command": command, "seed": SEED,
+    })
     sizes = {f: os.path.getsize(os.path.join(folder, f)) for f in os.listdir(folder)
              if os.path.isfile(os.path.join(folder, f))}
     big = {f: s for f, s in sizes.items() if s > 20 * 1024 * 1024}
@@ -198,8 +213,10 @@ def write_card(name, cfg, sched, stats, folder, P, env, data_info, command, para
     a("| final train loss (mean of last 20 steps) | %.4f |" % stats["final_train_loss_last20"])
     a("| final val loss, fp32 training weights | %.4f |" % stats["final_val_loss_fp32"])
     a("| final val loss, stored bf16 weights | %.4f (ppl %.2f) |" % (val_stored, 2.718281828 ** val_stored))
-    a("| wall time (training loop incl. periodic val) | %.0f s (%.2f s/step) |" % (
+    a("| wall time, training loop incl. periodic val | %.0f s (%.2f s/step) |" % (
         stats["wall_time_s"], stats["wall_time_s"] / sched.total_steps))
+    a("| wall time, this model in all (setup, training, export, parity, samples) | %.0f s |"
+      % stats["model_wall_time_s"])
     a("")
     a("Losses are mean cross-entropy per token in nats, over the tokenizer's %d-token vocabulary; val = all "
       "%s tokens of the held-out books." % (data_info["vocab"], format(data_info["val_tokens"], ",")))
