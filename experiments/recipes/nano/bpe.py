@@ -1,6 +1,6 @@
 """A byte-level BPE tokenizer in the Qwen2 style, trained in pure Python, written as a HuggingFace tokenizer.json.
 
-Layout of the vocabulary (the same convention as /work/shared/fixtures/gguf/hf/tokenizer.json):
+Layout of the vocabulary (the same convention as ../shared/fixtures/gguf/hf/tokenizer.json):
   ids 0..255          the 256 bytes, as GPT-2's printable byte characters (id = byte value)
   ids 256..V-4        merges, in the order they were learnt (merge rank r makes id 256 + r unless the merged string
                       already exists)

@@ -1,5 +1,5 @@
 """Cross-check of model.py's PLM forward pass against the shared tiny-PLM fixture (llama.cpp F32 and numpy
-reference logits, /work/shared/fixtures/gguf). Exits non-zero on a mismatch.
+reference logits, ../shared/fixtures/gguf). Exits non-zero on a mismatch.
 
     /usr/bin/python3 experiments/recipes/nano/check_fixture.py [fixture dir]
 """
@@ -16,7 +16,9 @@ import model as M  # noqa: E402
 
 
 def main():
-    root = sys.argv[1] if len(sys.argv) > 1 else "/work/shared/fixtures/gguf"
+    # ../shared beside the repository (as on developers' machines and in CI)
+    repo = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+    root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(repo, "..", "shared", "fixtures", "gguf")
     if not os.path.isdir(root):
         print("fixture not found at %s: skipped" % root)
         return 0

@@ -1,6 +1,6 @@
 """Two small decoder-only models in plain PyTorch, written from the equations, not from any port's code.
 
-PLM (see /work/shared/reference/plm.md, "Forward pass"): Multi-head Latent Attention without query compression,
+PLM (see ../shared/reference/plm.md, "Forward pass"): Multi-head Latent Attention without query compression,
 squared-ReLU MLP, tied embeddings, interleaved RoPE on the rope part of each head.
 
 Llama peer: grouped-query attention, SwiGLU MLP, RoPE on NeoX halves (HF Llama's rotate_half convention).

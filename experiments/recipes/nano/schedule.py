@@ -1,4 +1,4 @@
-"""Learning-rate schedules (see /work/shared/reference/schedules.md), as functions of the step s = 0..S-1.
+"""Learning-rate schedules (see ../shared/reference/schedules.md), as functions of the step s = 0..S-1.
 
 WSDC: warmup 0 -> W (linear from 0), stable at lr_max until D, decay D -> E to lr_min, constant lr_min from E on.
 Cosine peer: the same warmup, then 1/2 (1 + cos(pi x)) from lr_max to lr_min over [W, S).

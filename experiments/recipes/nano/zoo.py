@@ -289,7 +289,7 @@ def write_card(name, cfg, sched, stats, folder, P, env, data_info, command, para
       % (len(export.PARITY_TEXTS) + 1, worst64))
     a("")
     a("The model code (`experiments/recipes/nano/model.py`) is an independent PyTorch implementation of "
-      "/work/shared/reference/plm.md's equations; it is the cross-implementation check for the Java engine.")
+      "../shared/reference/plm.md's equations; it is the cross-implementation check for the Java engine.")
     with open(os.path.join(folder, "MODEL_CARD.md"), "w", encoding="utf-8") as f:
         f.write("\n".join(L) + "\n")
 
