@@ -249,6 +249,21 @@ public final class BenchCommand implements Callable<Integer> {
             gj.put("gflops_per_second", r(g.gflops()));
             gj.put("method", "ORT Gemm(transB=1), W as initializer, best of 5");
             machine.put("peak_used_for_fractions", "measured ORT GEMM");
+            // ORT's own streaming rate: a GEMV (M = 1) over a weight far larger than the caches, as decode does
+            int gemvRows = (int) Math.max(1, Math.min(65536, (bandwidthMib << 20) / 4 / 2048 / 4));
+            err.println("workbench bench: ORT GEMV probe [1, 2048] × [" + gemvRows + ", 2048]ᵀ");
+            err.flush();
+            GemmProbe.Result gv = GemmProbe.measure(1, gemvRows, 2048, threads, 10);
+            double gemvGbps = 4.0 * gemvRows * 2048 / (gv.bestMs() / 1000) / 1e9;
+            ObjectNode gvj = machine.putObject("gemv_read_bandwidth");
+            gvj.put("weight_bytes", 4L * gemvRows * 2048);
+            gvj.put("best_ms", r(gv.bestMs()));
+            gvj.put("gb_per_second", r(gemvGbps));
+            gvj.put("method", "ORT Gemm M=1 over an fp32 initializer, best of 10");
+            bandwidth = Math.max(bw.bestGbps(), gemvGbps);
+            machine.put("bandwidth_used_for_limit_gb_per_second", r(bandwidth));
+            machine.put("bandwidth_used_for_limit", bandwidth == gemvGbps ? "ORT GEMV (higher than the Java probe)"
+                    : "Java read probe (higher than ORT GEMV)");
         }
         for (ObjectNode m : results) {
             if (bandwidth != null) {
