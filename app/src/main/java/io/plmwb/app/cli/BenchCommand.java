@@ -76,6 +76,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--skip-machine", description = "skip the bandwidth and GEMM probes")
     boolean skipMachine;
 
+    @Option(names = "--no-prepack",
+            description = "keep ORT from pre-packing the weights (session.disable_prepacking): the weights stay "
+                    + "memory-mapped; much faster load, less memory")
+    boolean noPrepack;
+
     @Option(names = "--no-memory-check", description = "skip the memory guard")
     boolean noMemoryCheck;
 
@@ -125,6 +130,7 @@ public final class BenchCommand implements Callable<Integer> {
         root.put("layers", cfg.numLayers());
         root.put("params", ArchitectureSummary.of(cfg).total());
         root.put("threads", threads);
+        root.put("prepack_weights", !noPrepack);
         root.put("prompt_tokens", promptTokens);
         root.put("decode_tokens", decodeTokens);
         root.put("context", context);
@@ -135,7 +141,8 @@ public final class BenchCommand implements Callable<Integer> {
         int vocabForIds = Math.min(cfg.vocabSize(), 256);
         int[] ids = ModeBenchmark.promptIds(Math.max(promptTokens, 512), vocabForIds, 1);
         int[] prompt = java.util.Arrays.copyOf(ids, promptTokens);
-        ModelLoader.Options base = ModelLoader.Options.defaults().withRuntime(RuntimeOptions.threads(1, threads))
+        ModelLoader.Options base = ModelLoader.Options.defaults()
+                .withRuntime(RuntimeOptions.threads(1, threads).withPrepack(!noPrepack))
                 .withContextLimit(limit).withCache(GraphCache.atDefaultLocation())
                 .withGuard(noMemoryCheck ? MemoryGuard.disabled() : MemoryGuard.system());
         ArrayNode modesOut = root.putArray("modes");
