@@ -37,6 +37,8 @@ public final class MemoryGuard {
     public static final double LOAD_SLACK = 0.10;
     /** Heap floor for the graph build (protobuf graph, buffers). */
     static final long COMPILE_HEAP_FLOOR = 256L << 20;
+    /** System property overriding MemAvailable (bytes). */
+    public static final String AVAILABLE_PROPERTY = "plmwb.memory.available";
     /** Prefill chunk assumed for activations. */
     public static final int CHUNK_TOKENS = 512;
 
@@ -51,11 +53,16 @@ public final class MemoryGuard {
      */
     public record HostMemory(long availableBytes, long maxHeapBytes, long usedHeapBytes) {
 
-        /** This machine and JVM now. */
+        /**
+         * This machine and JVM now. The system property {@value #AVAILABLE_PROPERTY} (bytes) replaces MemAvailable,
+         * to rehearse a smaller machine (and for tests of the CLI's refusal).
+         */
         public static HostMemory current() {
             Runtime rt = Runtime.getRuntime();
-            return new HostMemory(memAvailable(Path.of("/proc/meminfo")), rt.maxMemory(),
-                    rt.totalMemory() - rt.freeMemory());
+            String fake = System.getProperty(AVAILABLE_PROPERTY);
+            long available = fake != null && !fake.isBlank() ? Long.parseLong(fake.trim())
+                    : memAvailable(Path.of("/proc/meminfo"));
+            return new HostMemory(available, rt.maxMemory(), rt.totalMemory() - rt.freeMemory());
         }
 
         /** MemAvailable of a meminfo file in bytes, -1 when it cannot be read. */
