@@ -161,8 +161,8 @@ public final class MemoryGuard {
             throws InsufficientMemoryException {
         Estimate e = estimate(cfg, mode, contextTokens, compile);
         HostMemory h = host.get();
-        String what = cfg.modelType() + " (" + cfg.numLayers() + " layers, fp32) with a " + mode.key()
-                + " cache at " + contextTokens + " tokens";
+        String what = cfg.modelType() + " (" + cfg.numLayers() + " layers, fp32) with the " + mode.key()
+                + " KV cache at " + contextTokens + " tokens";
         if (compile) {
             long heapFree = h.maxHeapBytes() - h.usedHeapBytes();
             if (e.compileHeapBytes() > heapFree) {
@@ -174,7 +174,9 @@ public final class MemoryGuard {
         }
         if (h.availableBytes() >= 0 && e.peakBytes() > h.availableBytes()) {
             throw new InsufficientMemoryException(what + " needs ~" + gib(e.peakBytes()) + " (" + e.breakdown()
-                    + "), only " + gib(h.availableBytes()) + " available (MemAvailable); try a smaller context or a "
+                    + "), only " + gib(h.availableBytes()) + " available ("
+                    + (System.getProperty(AVAILABLE_PROPERTY) != null ? AVAILABLE_PROPERTY : "MemAvailable")
+                    + "); try a smaller context or a "
                     + "quantized variant", e.peakBytes(), h.availableBytes());
         }
         return e;
