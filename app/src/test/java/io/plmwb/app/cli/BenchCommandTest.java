@@ -69,6 +69,9 @@ class BenchCommandTest {
         assertEquals(4 * j.get("params").asLong(), j.get("decode_weight_bytes_per_token").asLong());
         assertTrue(j.at("/machine/read_bandwidth/gb_per_second").asDouble() > 0);
         assertTrue(j.at("/machine/gemm/gflops_per_second").asDouble() > 0);
+        assertTrue(j.at("/machine/ort_probes_before_modes/gemv_gb_per_second").asDouble() > 0, r.out());
+        assertTrue(j.at("/machine/gemm/gflops_per_second").asDouble()
+                >= j.at("/machine/ort_probes_after_modes/gemm_gflops_per_second").asDouble());
     }
 
     @Test

@@ -46,6 +46,9 @@ public final class GemmProbe {
     /** Runs the GEMM {@code reps} times after one warm-up. */
     public static Result measure(int m, int n, int k, int threads, int reps) throws OrtException {
         byte[] model = model(n, k);
+        // DJL creates the process's one OrtEnvironment with its own thread-pool options and refuses to start when
+        // another exists: let DJL create it first, then share it
+        ai.djl.engine.Engine.getEngine("OnnxRuntime");
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
             so.setIntraOpNumThreads(threads);
