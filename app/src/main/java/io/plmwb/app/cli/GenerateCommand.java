@@ -75,6 +75,11 @@ public final class GenerateCommand implements Callable<Integer> {
             description = "context limit for prompt + generated tokens (default: the model's max_position_embeddings)")
     int context;
 
+    @Option(names = "--no-prepack",
+            description = "keep ORT from pre-packing the weights (session.disable_prepacking): the weights stay "
+                    + "memory-mapped; much faster load, less memory")
+    boolean noPrepack;
+
     @Option(names = "--no-memory-check", description = "skip the memory guard")
     boolean noMemoryCheck;
 
@@ -103,7 +108,8 @@ public final class GenerateCommand implements Callable<Integer> {
                 stopStrings == null ? List.of() : stopStrings, chat);
         ModelLoader.Options load = ModelLoader.Options.defaults()
                 .withMode(mode == null ? null : CacheMode.parse(mode))
-                .withRuntime(threads > 0 ? RuntimeOptions.threads(1, threads) : RuntimeOptions.defaults())
+                .withRuntime((threads > 0 ? RuntimeOptions.threads(1, threads) : RuntimeOptions.defaults())
+                        .withPrepack(!noPrepack))
                 .withContextLimit(context)
                 .withCache(GraphCache.atDefaultLocation())
                 .withGuard(noMemoryCheck ? MemoryGuard.disabled() : MemoryGuard.system());

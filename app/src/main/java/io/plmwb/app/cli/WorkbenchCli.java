@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             SynthCommand.class,
             LogitsCommand.class,
             GenerateCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class WorkbenchCli implements Runnable {
 

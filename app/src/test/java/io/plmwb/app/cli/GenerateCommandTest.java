@@ -132,4 +132,18 @@ class GenerateCommandTest {
         assertTrue(full.err().contains("context limit is 3"), full.err());
         assertTrue(WorkbenchCli.isBadInput(new InsufficientMemoryException("needs ~9 GiB", 9, 1)));
     }
+
+    @Test
+    void tooLittleMemoryIsRefusedWithExitTwo() {
+        System.setProperty("plmwb.memory.available", Long.toString(100L << 20));
+        try {
+            WorkbenchCliTest.Run r = WorkbenchCliTest.run("generate", "--model", hf(), "--prompt", "x",
+                    "--threads", "1");
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().contains("only 0.1 GiB available") && r.err().contains("smaller context"), r.err());
+            assertEquals("", r.out());
+        } finally {
+            System.clearProperty("plmwb.memory.available");
+        }
+    }
 }

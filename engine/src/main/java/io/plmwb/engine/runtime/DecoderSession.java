@@ -1,18 +1,17 @@
 package io.plmwb.engine.runtime;
 
 import ai.djl.MalformedModelException;
+import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.repository.zoo.Criteria;
-import ai.djl.repository.zoo.ModelNotFoundException;
-import ai.djl.repository.zoo.ZooModel;
 import ai.djl.training.ParameterStore;
-import ai.djl.translate.NoopTranslator;
 import ai.djl.onnxruntime.engine.OrtSymbolBlock;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import io.plmwb.engine.graph.OnnxGraphBuilder;
 import io.plmwb.engine.task.TaskContext;
 import java.io.IOException;
@@ -32,7 +31,7 @@ import java.util.Map;
  */
 public final class DecoderSession implements AutoCloseable {
 
-    private final ZooModel<NDList, NDList> model;
+    private final Model model;
     private final Block block;
     private final NDManager manager;
     private final List<String> pastNames = new ArrayList<>();
@@ -44,8 +43,9 @@ public final class DecoderSession implements AutoCloseable {
     private Map<String, NDArray> cache = new LinkedHashMap<>();
     private int cacheLength;
     private boolean closed;
+    private OrtSession.SessionOptions ortOptions;
 
-    private DecoderSession(Path onnxFile, ZooModel<NDList, NDList> model) {
+    private DecoderSession(Path onnxFile, Model model) {
         this.onnxFile = onnxFile;
         this.model = model;
         this.block = model.getBlock();
@@ -95,26 +95,42 @@ public final class DecoderSession implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + ": no such ONNX model file");
         }
-        Criteria.Builder<NDList, NDList> b = Criteria.builder()
-                .setTypes(NDList.class, NDList.class)
-                .optModelPath(file)
-                .optEngine("OnnxRuntime")
-                .optTranslator(new NoopTranslator())
-                .optOption("interOpNumThreads", Integer.toString(options.interOpThreads()))
-                .optOption("intraOpNumThreads", Integer.toString(options.intraOpThreads()));
+        // ai.djl.Model.load rather than Criteria: only the map form of the options can carry an ORT SessionOptions
+        // object (needed for config entries such as session.disable_prepacking); DJL applies the thread and profiling
+        // options to it
+        Map<String, Object> opts = new LinkedHashMap<>();
+        opts.put("interOpNumThreads", Integer.toString(options.interOpThreads()));
+        opts.put("intraOpNumThreads", Integer.toString(options.intraOpThreads()));
         if (options.profileOutput() != null) {
-            b.optOption("profilerOutput", options.profileOutput().toString());
+            opts.put("profilerOutput", options.profileOutput().toString());
         }
-        ZooModel<NDList, NDList> model;
+        OrtSession.SessionOptions ortOptions;
         try {
-            model = b.build().loadModel();
-        } catch (ModelNotFoundException | MalformedModelException e) {
+            ortOptions = new OrtSession.SessionOptions();
+            if (!options.prepackWeights()) {
+                ortOptions.addConfigEntry("session.disable_prepacking", "1");
+            }
+        } catch (OrtException e) {
+            throw new IOException(file + ": could not set ONNX Runtime session options: " + e.getMessage(), e);
+        }
+        opts.put("sessionOptions", ortOptions);
+        String name = file.getFileName().toString();
+        String prefix = name.endsWith(".onnx") ? name.substring(0, name.length() - ".onnx".length()) : name;
+        Model model = Model.newInstance(prefix, "OnnxRuntime");
+        try {
+            model.load(file.getParent(), prefix, opts);
+        } catch (MalformedModelException | IOException | RuntimeException e) {
+            model.close();
+            ortOptions.close();
             throw new IOException(file + ": ONNX Runtime could not load the graph: " + e.getMessage(), e);
         }
         try {
-            return new DecoderSession(file, model);
+            DecoderSession s = new DecoderSession(file, model);
+            s.ortOptions = ortOptions;
+            return s;
         } catch (RuntimeException e) {
             model.close();
+            ortOptions.close();
             throw e;
         }
     }
@@ -270,6 +286,9 @@ public final class DecoderSession implements AutoCloseable {
             closed = true;
             manager.close();
             model.close();
+            if (ortOptions != null) {
+                ortOptions.close();
+            }
         }
     }
 }

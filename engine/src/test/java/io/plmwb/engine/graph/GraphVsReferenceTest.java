@@ -125,6 +125,29 @@ class GraphVsReferenceTest {
         assertTrue(d <= 1e-4, "latent vs expanded " + d);
     }
 
+    /** Weights left unpacked (session.disable_prepacking) compute the same logits. */
+    @Test
+    void prepackingOffGivesTheSameLogits() throws Exception {
+        Tiny t = TinyModels.plm(12, null);
+        int[] ids = TinyModels.ids(13, 7, t.config().vocabSize());
+        Path onnx = tmp.resolve("prepack.onnx");
+        OnnxGraphBuilder.build(t.config(), t.weights(), GraphOptions.of(CacheMode.LATENT), onnx, TaskContext.none());
+        float[][] packed;
+        float[][] unpacked;
+        try (DecoderSession s = DecoderSession.open(onnx, RuntimeOptions.threads(1, 1))) {
+            packed = s.prefill(ids, true, TaskContext.none());
+        }
+        try (DecoderSession s = DecoderSession.open(onnx, RuntimeOptions.threads(1, 1).withPrepack(false))) {
+            unpacked = s.prefill(ids, true, TaskContext.none());
+            s.reset();
+            s.prefill(java.util.Arrays.copyOf(ids, 3));
+            float[] step = s.decode(ids[3]);
+            assertTrue(Fixture.maxAbs(new float[][] {step}, new float[][] {unpacked[3]}) <= 1e-4);
+        }
+        double d = Fixture.maxAbs(packed, unpacked);
+        assertTrue(d <= 1e-4, "prepacked vs unpacked " + d);
+    }
+
     @Test
     void latentModeRefusesGqaModels() {
         Tiny t = TinyModels.gqa(2, ModelFamily.LLAMA);

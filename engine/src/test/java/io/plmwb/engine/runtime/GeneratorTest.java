@@ -210,6 +210,35 @@ class GeneratorTest {
     }
 
     @Test
+    void cancellingALoadLeavesNothingInTheCache() {
+        Path cache = tmp.resolve("cancelled");
+        TaskContext cancelDuringCompile = new TaskContext() {
+            private boolean compiling;
+
+            @Override
+            public void progress(double done, double total) {
+            }
+
+            @Override
+            public void message(String message) {
+                compiling |= message.startsWith("Compiling layer");
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return compiling;
+            }
+        };
+        assertThrows(CancellationException.class, () -> ModelLoader.load(Fixtures.hf(),
+                options().withCache(new GraphCache(cache)), cancelDuringCompile));
+        try (var s = java.nio.file.Files.list(cache)) {
+            assertEquals(0, s.count(), "no entry and no temporary directory may remain");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void memoryGuardStopsTheLoadBeforeCompiling() {
         MemoryGuard tiny = new MemoryGuard(() -> new MemoryGuard.HostMemory(1L << 20, 8L << 30, 0));
         Path cache = tmp.resolve("refused");

@@ -31,6 +31,8 @@ class MemoryGuardTest {
         assertEquals(weights, e.weightBytes());
         assertEquals(4096L * 576 * 4 * 32, e.cacheBytes());
         assertEquals(e.cacheBytes(), e.cacheStepBytes());
+        // tied head: ORT holds the embedding twice (Gather + packed head), plus 10% of the weights
+        assertEquals((long) (weights * MemoryGuard.LOAD_SLACK) + 4L * 151936 * 2048, e.loadOverhead());
         // embedding 151936 × 2048 fp32 is the largest tensor, held twice while compiling
         assertEquals(2L * 4 * 151936 * 2048 + MemoryGuard.COMPILE_HEAP_FLOOR, e.compileHeapBytes());
         assertEquals(0, MemoryGuard.estimate(plm, CacheMode.LATENT, 4096, false).compileHeapBytes());
