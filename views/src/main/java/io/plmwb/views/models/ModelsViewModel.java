@@ -121,12 +121,12 @@ public final class ModelsViewModel {
                         return;
                     }
                     loaded = m;
+                    generate.setModel(m);
                     var t = m.timings();
                     loadStatus.set(String.format("Loaded%s: %s cache · %s %.1f s · session %.1f s · %d threads",
                             m.synthetic() ? " (SYNTHETIC weights)" : "", m.cacheMode().key(),
                             t.cacheHit() ? "compiled graph from cache," : "compiled in", t.compileMs() / 1000,
                             t.sessionOpenMs() / 1000, threads));
-                    generate.setModel(m);
                 })
                 .onCancelled(() -> loadStatus.set("Loading cancelled — the architecture above is from config.json"))
                 .onFailure(e -> {
