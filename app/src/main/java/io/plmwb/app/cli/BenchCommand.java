@@ -291,7 +291,7 @@ public final class BenchCommand implements Callable<Integer> {
 
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(om.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+            out.println(CliJson.pretty(root));
         } else {
             printText(out, root);
         }

@@ -1,6 +1,5 @@
 package io.plmwb.app.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.plmwb.engine.arch.ArchitectureSummary;
@@ -78,12 +77,12 @@ public final class ChartCommand implements Callable<Integer> {
         List<Path> written = new ChartExportService().exportAll(chartSpec, out, base, wanted, options);
         PrintWriter pw = spec.commandLine().getOut();
         if (json) {
-            ObjectNode root = new ObjectMapper().createObjectNode();
+            ObjectNode root = CliJson.object();
             root.put("chart", chartSpec.id());
             root.put("title", chartSpec.title());
             ArrayNode files = root.putArray("files");
             written.forEach(p -> files.add(p.toString()));
-            pw.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(root));
+            pw.println(CliJson.pretty(root));
         } else {
             written.forEach(p -> pw.println("wrote " + p));
         }

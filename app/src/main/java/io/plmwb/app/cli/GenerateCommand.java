@@ -1,6 +1,5 @@
 package io.plmwb.app.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.plmwb.engine.graph.CacheMode;
@@ -133,7 +132,7 @@ public final class GenerateCommand implements Callable<Integer> {
             };
             GenerationResult r = m.generator().generate(prompt, options, listener, TaskContext.none());
             if (json) {
-                out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(toJson(m, r)));
+                out.println(CliJson.pretty(toJson(m, r)));
             } else {
                 // the streamed pieces may hold back an unfinished character: print what the result adds
                 StringBuilder streamed = new StringBuilder();
@@ -154,7 +153,7 @@ public final class GenerateCommand implements Callable<Integer> {
     }
 
     static ObjectNode toJson(LoadedModel m, GenerationResult r) {
-        ObjectNode o = new ObjectMapper().createObjectNode();
+        ObjectNode o = CliJson.object();
         o.put("text", r.text());
         ArrayNode tokens = o.putArray("tokens");
         for (GeneratedToken t : r.tokens()) {

@@ -1,6 +1,5 @@
 package io.plmwb.app.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.plmwb.engine.arch.ArchitectureSummary;
 import io.plmwb.engine.arch.KvLayout;
@@ -59,7 +58,7 @@ public final class InfoCommand implements Callable<Integer> {
                 source.put("model_dir", (selection.model != null ? selection.model : modelDir).toAbsolutePath()
                         .normalize().toString());
             }
-            out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(root));
+            out.println(CliJson.pretty(root));
         } else {
             printText(out, selection.label(modelDir), s, cache, ctx);
         }

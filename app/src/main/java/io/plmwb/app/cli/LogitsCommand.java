@@ -1,6 +1,5 @@
 package io.plmwb.app.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.plmwb.engine.format.SafetensorsCheckpoint;
 import io.plmwb.engine.format.WeightSource;
@@ -107,7 +106,7 @@ public final class LogitsCommand implements Callable<Integer> {
 
         PrintWriter pw = spec.commandLine().getOut();
         if (json) {
-            ObjectNode o = new ObjectMapper().createObjectNode();
+            ObjectNode o = CliJson.object();
             o.put("model", model.toAbsolutePath().normalize().toString());
             o.put("mode", cacheMode.key());
             o.put("incremental", incremental);
@@ -128,7 +127,7 @@ public final class LogitsCommand implements Callable<Integer> {
                 c.put("reference", reference.toAbsolutePath().normalize().toString());
                 o.set("comparison", c);
             }
-            pw.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(o));
+            pw.println(CliJson.pretty(o));
         } else {
             pw.printf("%d positions × %d logits (%s cache, %s) → %s%n", logits.length, config.vocabSize(),
                     cacheMode.key(), incremental ? "incremental" : "prefill", out);

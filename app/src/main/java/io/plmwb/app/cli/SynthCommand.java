@@ -1,6 +1,5 @@
 package io.plmwb.app.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.plmwb.engine.arch.ArchitectureSummary;
 import io.plmwb.engine.model.ModelConfig;
@@ -71,7 +70,7 @@ public final class SynthCommand implements Callable<Integer> {
         long bytes = Files.size(out.resolve("model.safetensors"));
         PrintWriter pw = spec.commandLine().getOut();
         if (json) {
-            ObjectNode o = new ObjectMapper().createObjectNode();
+            ObjectNode o = CliJson.object();
             o.put("out", out.toAbsolutePath().normalize().toString());
             o.put("preset", preset);
             o.put("layers", written.numLayers());
@@ -80,7 +79,7 @@ public final class SynthCommand implements Callable<Integer> {
             o.put("params", ArchitectureSummary.of(written).total());
             o.put("safetensors_bytes", bytes);
             o.put("seconds", seconds);
-            pw.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(o));
+            pw.println(CliJson.pretty(o));
         } else {
             pw.printf("wrote SYNTHETIC %s checkpoint (%d layers, %,d parameters, %,d bytes) to %s in %.1f s%n",
                     preset, written.numLayers(), ArchitectureSummary.of(written).total(), bytes,
