@@ -114,4 +114,26 @@ class BundledModelsParityTest {
             }
         }
     }
+
+    @TestFactory
+    Stream<DynamicTest> everyBundledModelLoadsAndGeneratesText() throws Exception {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Path model : bundled()) {
+            tests.add(DynamicTest.dynamicTest(model.getFileName() + " generates", () -> {
+                ModelLoader.Options options = ModelLoader.Options.defaults()
+                        .withRuntime(RuntimeOptions.threads(1, 1))
+                        .withCache(new io.plmwb.engine.graph.GraphCache(tmp.resolve("graphs")));
+                try (LoadedModel m = ModelLoader.load(model, options, TaskContext.none())) {
+                    GenerationResult r = m.generator().generate("And God said", GenerationOptions.greedy(12)
+                            .withStopTokenIds(m.tokenizer().stopIds()), TokenListener.none(), TaskContext.none());
+                    System.out.printf("%s: And God said|%s%n", model.getFileName(), r.text().replace('\n', '/'));
+                    assertEquals(12, r.tokens().size(), "a trained model continues a verse without stopping");
+                    assertTrue(r.text().chars().filter(Character::isLetter).count() >= 12,
+                            "it writes words: " + r.text());
+                    assertFalse(m.synthetic(), "bundled models are trained, not synthetic");
+                }
+            }));
+        }
+        return tests.stream();
+    }
 }
