@@ -14,9 +14,7 @@ import io.plmwb.engine.graph.GraphCache;
 import io.plmwb.engine.model.ConfigLoader;
 import io.plmwb.engine.model.ModelConfig;
 import io.plmwb.engine.runtime.LoadedModel;
-import io.plmwb.engine.runtime.MemoryGuard;
 import io.plmwb.engine.runtime.ModelLoader;
-import io.plmwb.engine.runtime.RuntimeOptions;
 import io.plmwb.engine.runtime.Sampler;
 import io.plmwb.engine.task.TaskContext;
 import java.io.PrintWriter;
@@ -76,13 +74,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--skip-machine", description = "skip the bandwidth and GEMM probes")
     boolean skipMachine;
 
-    @Option(names = "--no-prepack",
-            description = "keep ORT from pre-packing the weights (session.disable_prepacking): the weights stay "
-                    + "memory-mapped; much faster load, less memory")
-    boolean noPrepack;
-
-    @Option(names = "--no-memory-check", description = "skip the memory guard")
-    boolean noMemoryCheck;
+    @CommandLine.Mixin
+    LoadOptions loadOptions = new LoadOptions();
 
     @Option(names = "--json", description = "print JSON")
     boolean json;
@@ -130,7 +123,7 @@ public final class BenchCommand implements Callable<Integer> {
         root.put("layers", cfg.numLayers());
         root.put("params", ArchitectureSummary.of(cfg).total());
         root.put("threads", threads);
-        root.put("prepack_weights", !noPrepack);
+        root.put("prepack_weights", loadOptions.prepack());
         root.put("prompt_tokens", promptTokens);
         root.put("decode_tokens", decodeTokens);
         root.put("context", context);
@@ -141,10 +134,8 @@ public final class BenchCommand implements Callable<Integer> {
         int vocabForIds = Math.min(cfg.vocabSize(), 256);
         int[] ids = ModeBenchmark.promptIds(Math.max(promptTokens, 512), vocabForIds, 1);
         int[] prompt = java.util.Arrays.copyOf(ids, promptTokens);
-        ModelLoader.Options base = ModelLoader.Options.defaults()
-                .withRuntime(RuntimeOptions.threads(1, threads).withPrepack(!noPrepack))
-                .withContextLimit(limit).withCache(GraphCache.atDefaultLocation())
-                .withGuard(noMemoryCheck ? MemoryGuard.disabled() : MemoryGuard.system());
+        ModelLoader.Options base = loadOptions.apply(ModelLoader.Options.defaults(), threads)
+                .withContextLimit(limit).withCache(GraphCache.atDefaultLocation());
         double[] ortBefore = null;
         ObjectNode probesBefore = om.createObjectNode();
         if (!skipMachine) {

@@ -8,9 +8,7 @@ import io.plmwb.engine.runtime.GeneratedToken;
 import io.plmwb.engine.runtime.GenerationOptions;
 import io.plmwb.engine.runtime.GenerationResult;
 import io.plmwb.engine.runtime.LoadedModel;
-import io.plmwb.engine.runtime.MemoryGuard;
 import io.plmwb.engine.runtime.ModelLoader;
-import io.plmwb.engine.runtime.RuntimeOptions;
 import io.plmwb.engine.runtime.TokenListener;
 import io.plmwb.engine.task.TaskContext;
 import java.io.PrintWriter;
@@ -74,13 +72,8 @@ public final class GenerateCommand implements Callable<Integer> {
             description = "context limit for prompt + generated tokens (default: the model's max_position_embeddings)")
     int context;
 
-    @Option(names = "--no-prepack",
-            description = "keep ORT from pre-packing the weights (session.disable_prepacking): the weights stay "
-                    + "memory-mapped; much faster load, less memory")
-    boolean noPrepack;
-
-    @Option(names = "--no-memory-check", description = "skip the memory guard")
-    boolean noMemoryCheck;
+    @CommandLine.Mixin
+    LoadOptions loadOptions = new LoadOptions();
 
     @Option(names = "--json", description = "print one JSON object instead of streaming text")
     boolean json;
@@ -105,13 +98,10 @@ public final class GenerateCommand implements Callable<Integer> {
         }
         GenerationOptions options = new GenerationOptions(maxTokens, temperature, topK, topP, seed, stops,
                 stopStrings == null ? List.of() : stopStrings, chat);
-        ModelLoader.Options load = ModelLoader.Options.defaults()
+        ModelLoader.Options load = loadOptions.apply(ModelLoader.Options.defaults(), threads)
                 .withMode(mode == null ? null : CacheMode.parse(mode))
-                .withRuntime((threads > 0 ? RuntimeOptions.threads(1, threads) : RuntimeOptions.defaults())
-                        .withPrepack(!noPrepack))
                 .withContextLimit(context)
-                .withCache(GraphCache.atDefaultLocation())
-                .withGuard(noMemoryCheck ? MemoryGuard.disabled() : MemoryGuard.system());
+                .withCache(GraphCache.atDefaultLocation());
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         CliProgress progress = new CliProgress(err, "generate");

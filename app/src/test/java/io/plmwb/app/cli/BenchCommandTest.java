@@ -6,37 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code workbench bench} on the shared tiny PLM with small probes: the report's structure and invariants. */
-class BenchCommandTest {
-
-    @TempDir
-    Path dir;
-
-    private String oldCache;
-
-    @BeforeEach
-    void cacheInTemp() {
-        oldCache = System.getProperty("plmwb.cache.dir");
-        System.setProperty("plmwb.cache.dir", dir.resolve("graphs").toString());
-    }
-
-    @AfterEach
-    void restore() {
-        if (oldCache == null) {
-            System.clearProperty("plmwb.cache.dir");
-        } else {
-            System.setProperty("plmwb.cache.dir", oldCache);
-        }
-    }
-
-    private static String hf() {
-        return Path.of(System.getProperty("plmwb.shared", "/work/shared"), "fixtures", "gguf", "hf").toString();
-    }
+class BenchCommandTest extends FixtureCommandTest {
 
     @Test
     void reportsBothModesAndTheMachine() throws Exception {

@@ -11,37 +11,10 @@ import io.plmwb.engine.runtime.InsufficientMemoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code workbench generate} on the shared tiny PLM (real tokenizer, random weights). */
-class GenerateCommandTest {
-
-    @TempDir
-    Path dir;
-
-    private String oldCache;
-
-    @BeforeEach
-    void cacheInTemp() {
-        oldCache = System.getProperty("plmwb.cache.dir");
-        System.setProperty("plmwb.cache.dir", dir.resolve("graphs").toString());
-    }
-
-    @AfterEach
-    void restore() {
-        if (oldCache == null) {
-            System.clearProperty("plmwb.cache.dir");
-        } else {
-            System.setProperty("plmwb.cache.dir", oldCache);
-        }
-    }
-
-    private static String hf() {
-        return Path.of(System.getProperty("plmwb.shared", "/work/shared"), "fixtures", "gguf", "hf").toString();
-    }
+class GenerateCommandTest extends FixtureCommandTest {
 
     private static JsonNode json(String... extra) throws Exception {
         List<String> args = new ArrayList<>(List.of("generate", "--model", hf(), "--threads", "1", "--json",

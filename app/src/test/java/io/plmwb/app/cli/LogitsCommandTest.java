@@ -8,39 +8,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code workbench logits} on the shared tiny-PLM fixture, against llama.cpp's F32 logits. */
-class LogitsCommandTest {
+class LogitsCommandTest extends FixtureCommandTest {
 
     private static final String IDS = "300,17,42,255,0,128,64,480,3,42,511,7";
-
-    @TempDir
-    Path dir;
-
-    private String oldCache;
-
-    @BeforeEach
-    void cacheInTemp() {
-        oldCache = System.getProperty("plmwb.cache.dir");
-        System.setProperty("plmwb.cache.dir", dir.resolve("graphs").toString());
-    }
-
-    @AfterEach
-    void restore() {
-        if (oldCache == null) {
-            System.clearProperty("plmwb.cache.dir");
-        } else {
-            System.setProperty("plmwb.cache.dir", oldCache);
-        }
-    }
-
-    private static Path fixture() {
-        return Path.of(System.getProperty("plmwb.shared", "/work/shared"), "fixtures", "gguf");
-    }
 
     @Test
     void matchesLlamaCppAndReusesTheCachedGraph() throws Exception {

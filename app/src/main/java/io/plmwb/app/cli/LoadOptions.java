@@ -1,0 +1,30 @@
+package io.plmwb.app.cli;
+
+import io.plmwb.engine.runtime.MemoryGuard;
+import io.plmwb.engine.runtime.ModelLoader;
+import io.plmwb.engine.runtime.RuntimeOptions;
+import picocli.CommandLine.Option;
+
+/** How commands that run a model open it: {@code --no-prepack} and {@code --no-memory-check}. */
+public final class LoadOptions {
+
+    @Option(names = "--no-prepack",
+            description = "keep ORT from pre-packing the weights (session.disable_prepacking): the weights stay "
+                    + "memory-mapped; much faster load, less memory")
+    boolean noPrepack;
+
+    @Option(names = "--no-memory-check", description = "skip the memory guard")
+    boolean noMemoryCheck;
+
+    /** True unless {@code --no-prepack}. */
+    boolean prepack() {
+        return !noPrepack;
+    }
+
+    /** Loader options with {@code threads} intra-op threads (0: all cores) and these flags applied. */
+    ModelLoader.Options apply(ModelLoader.Options base, int threads) {
+        RuntimeOptions runtime = (threads > 0 ? RuntimeOptions.threads(1, threads) : RuntimeOptions.defaults())
+                .withPrepack(prepack());
+        return base.withRuntime(runtime).withGuard(noMemoryCheck ? MemoryGuard.disabled() : MemoryGuard.system());
+    }
+}
