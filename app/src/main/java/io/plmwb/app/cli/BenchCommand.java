@@ -18,7 +18,6 @@ import io.plmwb.engine.runtime.ModelLoader;
 import io.plmwb.engine.runtime.Sampler;
 import io.plmwb.engine.task.TaskContext;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -85,9 +84,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isDirectory(model)) {
-            throw new BadInputException(model + (Files.exists(model) ? " is not a folder" : " does not exist"));
-        }
+        LoadOptions.requireCheckpointFolder(model);
         if (promptTokens < 1 || decodeTokens < 1 || threads < 1 || context < 0 || prefillRuns < 1) {
             throw new BadInputException("--prompt-tokens, --decode-tokens, --threads, --prefill-runs must be ≥ 1, "
                     + "--context ≥ 0");

@@ -12,7 +12,6 @@ import io.plmwb.engine.runtime.ModelLoader;
 import io.plmwb.engine.runtime.TokenListener;
 import io.plmwb.engine.task.TaskContext;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -83,9 +82,7 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isDirectory(model)) {
-            throw new BadInputException(model + (Files.exists(model) ? " is not a folder" : " does not exist"));
-        }
+        LoadOptions.requireCheckpointFolder(model);
         if (threads < 0 || context < 0) {
             throw new BadInputException("--threads and --context must be ≥ 0");
         }
