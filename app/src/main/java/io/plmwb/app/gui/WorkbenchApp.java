@@ -1,6 +1,7 @@
 package io.plmwb.app.gui;
 
 import io.plmwb.experiments.open.OpenTarget;
+import io.plmwb.views.common.CurrentModel;
 import io.plmwb.views.common.FxTaskExecutor;
 import io.plmwb.views.kvcache.KvCacheView;
 import io.plmwb.views.latency.LatencyView;
@@ -37,8 +38,9 @@ public class WorkbenchApp extends Application {
         SettingsStore store = SettingsStore.defaultStore();
         AppSettings settings = store.load();
         executor = new FxTaskExecutor(2);
+        CurrentModel current = new CurrentModel();
         ModelsViewModel models = new ModelsViewModel(executor, javafx.application.Platform::runLater,
-                settings.engineThreads);
+                settings.engineThreads, current);
         MainViewModel.OpenRouter router = (OpenTarget target) -> switch (target.kind()) {
             case HF_CHECKPOINT -> {
                 models.openCheckpoint(target.path());
@@ -61,14 +63,31 @@ public class WorkbenchApp extends Application {
         mainView.load();
         mainView.attach(stage, executor::close);
         stage.show();
+        var start = startWorkspace();
+        start.ifPresent(mainModel::select);
 
         Path initial = initialModel();
         if (initial != null) {
-            mainModel.open(initial);
+            mainModel.open(initial, start.isEmpty());
         } else {
             models.showPreset("plm-1.8b");
             mainModel.setStatus("No bundled model found; showing the PLM-1.8B architecture. Open a checkpoint with Ctrl+O.");
         }
+    }
+
+    /** The workspace to show first: {@code -Dplmwb.workspace=SPARSITY} (a {@link WorkspaceId} name, any case). */
+    static java.util.Optional<WorkspaceId> startWorkspace() {
+        String name = System.getProperty("plmwb.workspace");
+        if (name == null || name.isBlank()) {
+            return java.util.Optional.empty();
+        }
+        for (WorkspaceId id : WorkspaceId.values()) {
+            if (id.name().equalsIgnoreCase(name.strip().replace('-', '_'))) {
+                return java.util.Optional.of(id);
+            }
+        }
+        System.err.println("Unknown workspace '" + name + "' in -Dplmwb.workspace; starting on Models");
+        return java.util.Optional.empty();
     }
 
     /** The model to open at start: {@code -Dplmwb.open=PATH}, else the bundled default if it is there. */

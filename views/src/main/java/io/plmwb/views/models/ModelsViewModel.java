@@ -15,6 +15,7 @@ import io.plmwb.experiments.chart.ChartExportService;
 import io.plmwb.experiments.chart.ChartSpec;
 import io.plmwb.experiments.chart.ParameterBreakdownChart;
 import io.plmwb.views.chart.ChartExportViewModel;
+import io.plmwb.views.common.CurrentModel;
 import io.plmwb.views.common.Dialogs;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,6 +47,7 @@ public final class ModelsViewModel {
     }
 
     private final TaskExecutor executor;
+    private final CurrentModel current;
     private final GenerateViewModel generate;
     private final int threads;
     private final ReadOnlyStringWrapper loadStatus = new ReadOnlyStringWrapper("No model loaded");
@@ -80,7 +82,16 @@ public final class ModelsViewModel {
      * @param threads  ONNX Runtime threads for loaded models
      */
     public ModelsViewModel(TaskExecutor executor, java.util.concurrent.Executor uiThread, int threads) {
+        this(executor, uiThread, threads, new CurrentModel());
+    }
+
+    /**
+     * @param current where the shown and loaded model is published for the other workspaces
+     */
+    public ModelsViewModel(TaskExecutor executor, java.util.concurrent.Executor uiThread, int threads,
+            CurrentModel current) {
         this.executor = executor;
+        this.current = current;
         this.threads = Math.max(1, threads);
         this.generate = new GenerateViewModel(executor, uiThread);
         ChartExportService exportService = new ChartExportService();
@@ -101,6 +112,7 @@ public final class ModelsViewModel {
         }).onSuccess(c -> {
             shownPreset.set(null);
             show(folder.getFileName().toString(), folder.toString(), c);
+            current.show(folder.getFileName().toString(), folder, c);
             load(folder);
         })
                 .onFailure(e -> Dialogs.error("Cannot read the model in " + folder, e)));
@@ -122,6 +134,7 @@ public final class ModelsViewModel {
                     }
                     loaded = m;
                     generate.setModel(m);
+                    current.setLoaded(m);
                     var t = m.timings();
                     loadStatus.set(String.format("Loaded%s: %s cache · %s %.1f s · session %.1f s · %d threads",
                             m.synthetic() ? " (SYNTHETIC weights)" : "", m.cacheMode().key(),
@@ -140,6 +153,7 @@ public final class ModelsViewModel {
     public void unload() {
         loadSeq++;
         generate.setModel(null);
+        current.setLoaded(null);
         if (loaded != null) {
             loaded.close();
             loaded = null;
@@ -155,6 +169,7 @@ public final class ModelsViewModel {
                     loadStatus.set("A published architecture: no weights to load (open a checkpoint folder to run one)");
                     shownPreset.set(name);
                     show(name, "Published architecture (preset) — no weights loaded", c);
+                    current.show(name, null, c);
                 },
                 () -> Dialogs.error("Unknown preset", "There is no preset named '" + name + "'"));
     }

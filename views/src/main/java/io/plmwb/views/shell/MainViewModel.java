@@ -122,9 +122,17 @@ public final class MainViewModel {
      * message naming the path and the problem.
      */
     public void open(Path path) {
+        open(path, true);
+    }
+
+    /**
+     * Opens a path; with {@code showWorkspace} false the workspace that reads it is filled but not brought to the
+     * front (used at start-up when another workspace was asked for).
+     */
+    public void open(Path path, boolean showWorkspace) {
         executor.execute(BackgroundTask.of("Open " + (path == null ? "" : path.getFileName()),
                 ctx -> PathInspector.inspect(path))
-                .onSuccess(this::route)
+                .onSuccess(t -> route(t, showWorkspace))
                 .onFailure(e -> {
                     statusMessage.set("Could not open " + path);
                     Dialogs.error("Cannot open " + path, e);
@@ -136,7 +144,7 @@ public final class MainViewModel {
                 }));
     }
 
-    private void route(OpenTarget target) {
+    private void route(OpenTarget target, boolean showWorkspace) {
         openListener.accept(target.path());
         WorkspaceId shownIn = router.open(target);
         if (shownIn == null) {
@@ -151,7 +159,9 @@ public final class MainViewModel {
         settings.addRecent(target.path().toString());
         recent.setAll(settings.recentFiles);
         persist();
-        select(shownIn);
+        if (showWorkspace) {
+            select(shownIn);
+        }
         statusMessage.set("Opened " + target.path() + " — " + target.detail());
     }
 
