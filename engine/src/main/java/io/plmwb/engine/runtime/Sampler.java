@@ -71,9 +71,7 @@ public final class Sampler {
         }
         double cut = Double.NEGATIVE_INFINITY;
         if (topK > 0 && topK < n) {
-            double[] sorted = x.clone();
-            Arrays.sort(sorted);
-            cut = sorted[n - topK];
+            cut = kthLargest(x.clone(), topK);
         }
         double[] p = new double[n];
         double sum = 0;
@@ -90,11 +88,19 @@ public final class Sampler {
             p[i] /= sum;
         }
         if (topP < 1) {
-            double[] sorted = p.clone();
+            // Only the tokens that survived top-k take part: sort those, not the whole vocabulary.
+            int m = 0;
+            double[] sorted = new double[n];
+            for (double v : p) {
+                if (v > 0) {
+                    sorted[m++] = v;
+                }
+            }
+            sorted = Arrays.copyOf(sorted, m);
             Arrays.sort(sorted);
             double acc = 0;
             double threshold = 0;
-            for (int i = n - 1; i >= 0; i--) {
+            for (int i = m - 1; i >= 0; i--) {
                 acc += sorted[i];
                 threshold = sorted[i];
                 if (acc >= topP) {
@@ -108,6 +114,44 @@ public final class Sampler {
             }
         }
         return p;
+    }
+
+    /**
+     * The k-th largest value of {@code a} (1-based; -inf counts as a value), by quickselect in expected linear time.
+     * Reorders {@code a}.
+     */
+    static double kthLargest(double[] a, int k) {
+        int target = a.length - k; // the index it would have in ascending order
+        int lo = 0;
+        int hi = a.length - 1;
+        while (lo < hi) {
+            double pivot = a[(lo + hi) >>> 1];
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (a[i] < pivot) {
+                    i++;
+                }
+                while (a[j] > pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    double t = a[i];
+                    a[i] = a[j];
+                    a[j] = t;
+                    i++;
+                    j--;
+                }
+            }
+            if (target <= j) {
+                hi = j;
+            } else if (target >= i) {
+                lo = i;
+            } else {
+                return a[target];
+            }
+        }
+        return a[target];
     }
 
     /** Index of the largest logit (first on ties; NaN never wins). */

@@ -80,4 +80,80 @@ class SamplerTest {
         double expected = new Sampler(1.0, 0, 1, 0).probabilities(LOGITS)[1];
         assertEquals(expected, ones / (double) n, 0.02);
     }
+
+    @Test
+    void quickselectAgreesWithSortingIncludingTiesAndInfinities() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(9);
+        for (int trial = 0; trial < 300; trial++) {
+            int n = 1 + r.nextInt(400);
+            double[] a = new double[n];
+            for (int i = 0; i < n; i++) {
+                int kind = r.nextInt(10);
+                a[i] = kind == 0 ? Double.NEGATIVE_INFINITY : kind < 4 ? r.nextInt(5) : r.nextGaussian();
+            }
+            double[] sorted = a.clone();
+            java.util.Arrays.sort(sorted);
+            int k = 1 + r.nextInt(n);
+            assertEquals(sorted[n - k], Sampler.kthLargest(a.clone(), k), "n=" + n + " k=" + k);
+        }
+    }
+
+    @Test
+    void topKTopPMatchAFullSortReference() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(4);
+        for (int trial = 0; trial < 100; trial++) {
+            int n = 50 + r.nextInt(2000);
+            float[] logits = new float[n];
+            for (int i = 0; i < n; i++) {
+                logits[i] = r.nextInt(8) == 0 ? 1.5f : (float) (3 * r.nextGaussian()); // ties at 1.5
+            }
+            int k = r.nextInt(4) == 0 ? 0 : 1 + r.nextInt(n);
+            double topP = r.nextInt(3) == 0 ? 1 : 0.05 + 0.9 * r.nextDouble();
+            double t = 0.3 + r.nextDouble();
+            assertArrayEquals(reference(logits, t, k, topP), new Sampler(t, k, topP, 1).probabilities(logits), 1e-15);
+        }
+    }
+
+    /** The textbook procedure with full sorts: temperature, top-k (ties kept), softmax, top-p (ties kept). */
+    private static double[] reference(float[] logits, double t, int k, double topP) {
+        int n = logits.length;
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = logits[i] / t;
+        }
+        double[] s = x.clone();
+        java.util.Arrays.sort(s);
+        double cut = k > 0 && k < n ? s[n - k] : Double.NEGATIVE_INFINITY;
+        double max = s[n - 1];
+        double[] p = new double[n];
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            if (x[i] >= cut) {
+                p[i] = Math.exp(x[i] - max);
+                sum += p[i];
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            p[i] /= sum;
+        }
+        if (topP < 1) {
+            double[] q = p.clone();
+            java.util.Arrays.sort(q);
+            double acc = 0;
+            double threshold = 0;
+            for (int i = n - 1; i >= 0 && q[i] > 0; i--) {
+                acc += q[i];
+                threshold = q[i];
+                if (acc >= topP) {
+                    break;
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                if (p[i] < threshold) {
+                    p[i] = 0;
+                }
+            }
+        }
+        return p;
+    }
 }
