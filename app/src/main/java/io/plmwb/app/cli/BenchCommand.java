@@ -73,6 +73,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--skip-machine", description = "skip the bandwidth and GEMM probes")
     boolean skipMachine;
 
+    @Option(names = "--paired-blocks", defaultValue = "4", paramLabel = "N",
+            description = "after the plain decode, N blocks of 16 decode steps each followed at once by the ORT GEMV "
+                    + "bandwidth probe, so each block is compared with the bandwidth of that moment (4; 0: off; "
+                    + "skipped with --skip-machine)")
+    int pairedBlocks;
+
     @CommandLine.Mixin
     LoadOptions loadOptions = new LoadOptions();
 
@@ -85,9 +91,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         LoadOptions.requireCheckpointFolder(model);
-        if (promptTokens < 1 || decodeTokens < 1 || threads < 1 || context < 0 || prefillRuns < 1) {
+        if (promptTokens < 1 || decodeTokens < 1 || threads < 1 || context < 0 || prefillRuns < 1
+                || pairedBlocks < 0) {
             throw new BadInputException("--prompt-tokens, --decode-tokens, --threads, --prefill-runs must be ≥ 1, "
-                    + "--context ≥ 0");
+                    + "--context and --paired-blocks ≥ 0");
         }
         ModelConfig cfg = ConfigLoader.load(model);
         List<CacheMode> modeList = new ArrayList<>();
@@ -161,6 +168,7 @@ public final class BenchCommand implements Callable<Integer> {
             ModeBenchmark.Prefill pf;
             ModeBenchmark.Decode dec;
             ModeBenchmark.Decode decCtx = null;
+            List<ModeBenchmark.PairedBlock> paired = List.of();
             try (lm) {
                 err.println("workbench bench: " + mode.key() + ": warm-up, prefill " + promptTokens + ", decode "
                         + decodeTokens);
@@ -173,6 +181,15 @@ public final class BenchCommand implements Callable<Integer> {
                     err.println("workbench bench: " + mode.key() + ": decode at context " + context);
                     err.flush();
                     decCtx = ModeBenchmark.decodeAt(lm.session(), ids, context, decodeTokens, 512, TaskContext.none());
+                }
+                if (!skipMachine && pairedBlocks > 0) {
+                    err.println("workbench bench: " + mode.key() + ": " + pairedBlocks
+                            + " blocks of 16 decode steps, each followed by the GEMV probe");
+                    err.flush();
+                    try (GemmProbe.Open gemv = GemmProbe.open(1, gemvRows(), 2048, threads)) {
+                        paired = ModeBenchmark.decodePaired(lm.session(), prompt, promptTokens, pairedBlocks, 16,
+                                () -> gemvGbps(gemv), TaskContext.none());
+                    }
                 }
             }
             m.put("peak_rss_bytes", HostProbe.peakRss());
@@ -188,6 +205,9 @@ public final class BenchCommand implements Callable<Integer> {
             p.put("gflops_per_second", r(flops / (pf.bestMs() / 1000) / 1e9));
             m.set("decode", decodeJson(om, dec, weightBytes, ModelCost.decodeCacheBytes(cfg, mode, promptTokens)));
             m.put("cache_bytes", dec.cacheBytes());
+            if (!paired.isEmpty()) {
+                m.set("decode_paired", pairedJson(om, paired, weightBytes));
+            }
             if (decCtx != null) {
                 m.set("decode_at_context", decodeJson(om, decCtx, weightBytes,
                         ModelCost.decodeCacheBytes(cfg, mode, context)));
@@ -293,7 +313,7 @@ public final class BenchCommand implements Callable<Integer> {
         err.flush();
         GemmProbe.Result g = GemmProbe.measure(gemmSize, gemmSize, gemmSize, threads, 5);
         // ORT's own streaming rate: a GEMV (M = 1) over a weight far larger than the caches, as decode does
-        int gemvRows = (int) Math.max(1, Math.min(65536, (bandwidthMib << 20) / 4 / 2048 / 4));
+        int gemvRows = gemvRows();
         err.println("workbench bench: ORT GEMV probe [1, 2048] × [" + gemvRows + ", 2048]ᵀ");
         err.flush();
         GemmProbe.Result gv = GemmProbe.measure(1, gemvRows, 2048, threads, 10);
@@ -305,6 +325,44 @@ public final class BenchCommand implements Callable<Integer> {
         into.put("gemv_gb_per_second", r(gemvGbps));
         into.putPOJO("load_average", HostProbe.loadAverage());
         return new double[] {g.gflops(), gemvGbps};
+    }
+
+    /** Rows of the GEMV probe's [rows, 2048] fp32 weight: a quarter of --bandwidth-mib (512 MiB by default). */
+    private int gemvRows() {
+        return (int) Math.max(1, Math.min(65536, (bandwidthMib << 20) / 4 / 2048 / 4));
+    }
+
+    private static double gemvGbps(GemmProbe.Open gemv) {
+        try {
+            return gemv.weightBytes() / (gemv.run(3).bestMs() / 1000) / 1e9;
+        } catch (ai.onnxruntime.OrtException e) {
+            throw new IllegalStateException("GEMV probe failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static ObjectNode pairedJson(ObjectMapper om, List<ModeBenchmark.PairedBlock> blocks, long weightBytes) {
+        ObjectNode o = om.createObjectNode();
+        o.put("method", "blocks of decode steps, each followed at once by the ORT GEMV probe (best of 3); fraction = "
+                + "block tokens/s × weight bytes per token ÷ that probe's GB/s");
+        ArrayNode arr = o.putArray("blocks");
+        double[] fractions = new double[blocks.size()];
+        for (int i = 0; i < blocks.size(); i++) {
+            ModeBenchmark.PairedBlock b = blocks.get(i);
+            fractions[i] = b.fractionOfLimit(weightBytes);
+            ObjectNode bj = arr.addObject();
+            bj.put("steps", b.steps());
+            bj.put("ms", r(b.ms()));
+            bj.put("tokens_per_second", r(b.tokensPerS()));
+            bj.put("probe_gb_per_second", r(b.probeGbps()));
+            bj.put("fraction_of_limit", r(fractions[i]));
+        }
+        double[] sorted = fractions.clone();
+        java.util.Arrays.sort(sorted);
+        int n = sorted.length;
+        o.put("median_fraction_of_limit", r(n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2));
+        o.put("min_fraction_of_limit", r(sorted[0]));
+        o.put("max_fraction_of_limit", r(sorted[n - 1]));
+        return o;
     }
 
     private static ObjectNode decodeJson(ObjectMapper om, ModeBenchmark.Decode d, long weightBytes, long cacheRead) {
@@ -347,6 +405,13 @@ public final class BenchCommand implements Callable<Integer> {
                         m.at("/decode_at_context/context_start").asInt(),
                         m.at("/decode_at_context/tokens_per_second").asDouble(),
                         m.at("/decode_at_context/ms_per_token").asDouble(), m.get("cache_bytes_at_context").asLong());
+            }
+            if (m.at("/decode_paired/median_fraction_of_limit").isNumber()) {
+                out.printf(Locale.ROOT, "         paired decode/bandwidth blocks: median %.0f%% of the limit "
+                                + "(min %.0f%%, max %.0f%%)%n",
+                        100 * m.at("/decode_paired/median_fraction_of_limit").asDouble(),
+                        100 * m.at("/decode_paired/min_fraction_of_limit").asDouble(),
+                        100 * m.at("/decode_paired/max_fraction_of_limit").asDouble());
             }
             if (m.at("/decode/fraction_of_limit").isNumber()) {
                 out.printf(Locale.ROOT, "         bandwidth limit %.2f tok/s → %.0f%% of it; prefill %.0f%% of GEMM peak%n",

@@ -5,13 +5,14 @@ import io.plmwb.engine.runtime.ModelLoader;
 import io.plmwb.engine.runtime.RuntimeOptions;
 import picocli.CommandLine.Option;
 
-/** How commands that run a model open it: {@code --no-prepack} and {@code --no-memory-check}. */
+/** How commands that run a model open it: {@code --prepack} / {@code --no-prepack} and {@code --no-memory-check}. */
 public final class LoadOptions {
 
-    @Option(names = "--no-prepack",
-            description = "keep ORT from pre-packing the weights (session.disable_prepacking): the weights stay "
-                    + "memory-mapped; much faster load, less memory")
-    boolean noPrepack;
+    @Option(names = "--prepack", negatable = true, defaultValue = "false", fallbackValue = "true",
+            description = "let ORT pre-pack the GEMM weights at load (copies them into its packed layout: ~5x slower "
+                    + "load, about twice the memory, no faster here). Default: off (--no-prepack), the weights "
+                    + "stay memory-mapped")
+    boolean prepack;
 
     @Option(names = "--no-memory-check", description = "skip the memory guard")
     boolean noMemoryCheck;
@@ -24,9 +25,9 @@ public final class LoadOptions {
         }
     }
 
-    /** True unless {@code --no-prepack}. */
+    /** True with {@code --prepack}. */
     boolean prepack() {
-        return !noPrepack;
+        return prepack;
     }
 
     /** Loader options with {@code threads} intra-op threads (0: all cores) and these flags applied. */

@@ -15,7 +15,7 @@ class BenchCommandTest extends FixtureCommandTest {
     void reportsBothModesAndTheMachine() throws Exception {
         WorkbenchCliTest.Run r = WorkbenchCliTest.run("bench", "--model", hf(), "--prompt-tokens", "16",
                 "--decode-tokens", "4", "--threads", "1", "--context", "40", "--bandwidth-mib", "64", "--gemm-size",
-                "128", "--json");
+                "128", "--paired-blocks", "2", "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertEquals(2, j.get("modes").size());
@@ -33,7 +33,22 @@ class BenchCommandTest extends FixtureCommandTest {
             assertTrue(m.at("/load_to_first_token/graph_cache_hit").asBoolean());
             assertTrue(m.at("/load_to_first_token/ms").asDouble() > 0);
             assertEquals(40, m.at("/decode_at_context/context_start").asInt());
+            JsonNode blocks = m.at("/decode_paired/blocks");
+            assertEquals(2, blocks.size(), m.toString());
+            for (JsonNode b : blocks) {
+                assertEquals(16, b.get("steps").asInt());
+                double tps = 16 / (b.get("ms").asDouble() / 1000);
+                assertEquals(tps, b.get("tokens_per_second").asDouble(), 1e-3 * tps + 1e-3);
+                double fraction = tps * j.get("decode_weight_bytes_per_token").asLong()
+                        / (b.get("probe_gb_per_second").asDouble() * 1e9);
+                assertEquals(fraction, b.get("fraction_of_limit").asDouble(), 1e-3 * fraction + 2e-3);
+            }
+            double lo = m.at("/decode_paired/min_fraction_of_limit").asDouble();
+            double hi = m.at("/decode_paired/max_fraction_of_limit").asDouble();
+            double median = m.at("/decode_paired/median_fraction_of_limit").asDouble();
+            assertTrue(lo <= median && median <= hi, m.toString());
         }
+        assertEquals(false, j.get("prepack_weights").asBoolean(), "weights are not pre-packed by default");
         // fixture: 2 layers, latent 64 + rope 16 = 80 floats per token per layer; expanded 4 heads × (48 + 32)
         assertEquals((16 + 4) * 80 * 4 * 2, latent.get("cache_bytes").asLong());
         assertEquals((16 + 4) * 320 * 4 * 2, expanded.get("cache_bytes").asLong());

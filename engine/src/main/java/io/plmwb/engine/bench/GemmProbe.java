@@ -45,36 +45,89 @@ public final class GemmProbe {
 
     /** Runs the GEMM {@code reps} times after one warm-up. */
     public static Result measure(int m, int n, int k, int threads, int reps) throws OrtException {
+        try (Open probe = open(m, n, k, threads)) {
+            return probe.run(reps);
+        }
+    }
+
+    /**
+     * Builds the probe's session once so that it can be run again and again, e.g. interleaved with decode steps to
+     * measure the bandwidth the machine gives right then (this VM's bandwidth changes within minutes).
+     */
+    public static Open open(int m, int n, int k, int threads) throws OrtException {
         byte[] model = model(n, k);
         // DJL creates the process's one OrtEnvironment with its own thread-pool options and refuses to start when
         // another exists: let DJL create it first, then share it
         ai.djl.engine.Engine.getEngine("OnnxRuntime");
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+        OrtSession.SessionOptions so = new OrtSession.SessionOptions();
+        try {
             so.setIntraOpNumThreads(threads);
             so.setInterOpNumThreads(1);
             so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            try (OrtSession s = env.createSession(model, so)) {
-                FloatBuffer a = FloatBuffer.allocate(m * k);
-                SplittableRandom r = new SplittableRandom(1);
-                for (int i = 0; i < m * k; i++) {
-                    a.put((float) (r.nextDouble() - 0.5));
+            OrtSession s = env.createSession(model, so);
+            FloatBuffer a = FloatBuffer.allocate(m * k);
+            SplittableRandom r = new SplittableRandom(1);
+            for (int i = 0; i < m * k; i++) {
+                a.put((float) (r.nextDouble() - 0.5));
+            }
+            a.rewind();
+            return new Open(m, n, k, threads, so, s, OnnxTensor.createTensor(env, a, new long[] {m, k}));
+        } catch (OrtException | RuntimeException e) {
+            so.close();
+            throw e;
+        }
+    }
+
+    /** An open probe: {@link #run(int)} as often as needed, then close. */
+    public static final class Open implements AutoCloseable {
+        private final int m;
+        private final int n;
+        private final int k;
+        private final int threads;
+        private final OrtSession.SessionOptions options;
+        private final OrtSession session;
+        private final OnnxTensor input;
+
+        private Open(int m, int n, int k, int threads, OrtSession.SessionOptions options, OrtSession session,
+                OnnxTensor input) {
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.threads = threads;
+            this.options = options;
+            this.session = session;
+            this.input = input;
+        }
+
+        /** One warm-up, then the best of {@code reps} runs. */
+        public Result run(int reps) throws OrtException {
+            double best = Double.MAX_VALUE;
+            for (int i = 0; i <= reps; i++) {
+                long t0 = System.nanoTime();
+                try (OrtSession.Result res = session.run(Map.of("A", input))) {
+                    res.get(0);
                 }
-                a.rewind();
-                double best = Double.MAX_VALUE;
-                try (OnnxTensor ta = OnnxTensor.createTensor(env, a, new long[] {m, k})) {
-                    for (int i = 0; i <= reps; i++) {
-                        long t0 = System.nanoTime();
-                        try (OrtSession.Result res = s.run(Map.of("A", ta))) {
-                            res.get(0);
-                        }
-                        double ms = (System.nanoTime() - t0) / 1e6;
-                        if (i > 0) {
-                            best = Math.min(best, ms);
-                        }
-                    }
+                double ms = (System.nanoTime() - t0) / 1e6;
+                if (i > 0) {
+                    best = Math.min(best, ms);
                 }
-                return new Result(m, n, k, threads, best, 2.0 * m * n * k / (best / 1000) / 1e9);
+            }
+            return new Result(m, n, k, threads, best, 2.0 * m * n * k / (best / 1000) / 1e9);
+        }
+
+        /** Bytes of the weight W one run reads (fp32). */
+        public long weightBytes() {
+            return 4L * n * k;
+        }
+
+        @Override
+        public void close() throws OrtException {
+            try {
+                input.close();
+                session.close();
+            } finally {
+                options.close();
             }
         }
     }

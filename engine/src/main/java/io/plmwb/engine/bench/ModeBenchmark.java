@@ -37,6 +37,68 @@ public final class ModeBenchmark {
                          double medianMs, long cacheBytes) {
     }
 
+    /**
+     * One block of decode steps and the bandwidth probe run right after it.
+     *
+     * @param steps        decode steps in the block
+     * @param ms           their total time
+     * @param probeGbps    what the probe measured right after the block (GB/s)
+     */
+    public record PairedBlock(int steps, double ms, double probeGbps) {
+
+        /** Decode tokens/s in this block. */
+        public double tokensPerS() {
+            return steps / (ms / 1000);
+        }
+
+        /** Fraction of the bandwidth limit (probe GB/s ÷ bytes read per token) this block reached. */
+        public double fractionOfLimit(long bytesPerToken) {
+            return tokensPerS() * bytesPerToken / (probeGbps * 1e9);
+        }
+    }
+
+    /**
+     * Decode timed in blocks, each followed at once by a bandwidth probe, so every block's speed is compared with
+     * the bandwidth the machine gave at that moment (on a shared VM it moves by 2× within minutes). Fills the cache
+     * to {@code context} first.
+     *
+     * @param probe measures GB/s now (e.g. an ORT GEMV over a large weight)
+     */
+    public static java.util.List<PairedBlock> decodePaired(DecoderSession s, int[] fill, int context, int blocks,
+            int blockSteps, java.util.function.DoubleSupplier probe, TaskContext ctx) {
+        float[] logits = fill(s, fill, context, 512, ctx);
+        java.util.List<PairedBlock> out = new java.util.ArrayList<>();
+        for (int b = 0; b < blocks; b++) {
+            double total = 0;
+            for (int i = 0; i < blockSteps; i++) {
+                ctx.checkCancelled();
+                int id = Sampler.argmax(logits);
+                long t0 = System.nanoTime();
+                logits = s.decode(id);
+                total += (System.nanoTime() - t0) / 1e6;
+            }
+            out.add(new PairedBlock(blockSteps, total, probe.getAsDouble()));
+            ctx.progress(b + 1, blocks);
+        }
+        return out;
+    }
+
+    private static float[] fill(DecoderSession s, int[] fill, int context, int chunk, TaskContext ctx) {
+        s.reset();
+        float[] logits = null;
+        for (int at = 0; at < context; at += chunk) {
+            ctx.checkCancelled();
+            int n = Math.min(chunk, context - at);
+            int[] part = new int[n];
+            for (int i = 0; i < n; i++) {
+                part[i] = fill[(at + i) % fill.length];
+            }
+            logits = s.prefill(part);
+            ctx.message("Filled " + (at + n) + " of " + context + " tokens");
+        }
+        return logits;
+    }
+
     /** Seeded random prompt ids in [0, vocab). */
     public static int[] promptIds(int n, int vocab, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
@@ -65,18 +127,7 @@ public final class ModeBenchmark {
      * decode steps.
      */
     public static Decode decodeAt(DecoderSession s, int[] fill, int context, int steps, int chunk, TaskContext ctx) {
-        s.reset();
-        float[] logits = null;
-        for (int at = 0; at < context; at += chunk) {
-            ctx.checkCancelled();
-            int n = Math.min(chunk, context - at);
-            int[] part = new int[n];
-            for (int i = 0; i < n; i++) {
-                part[i] = fill[(at + i) % fill.length];
-            }
-            logits = s.prefill(part);
-            ctx.message("Filled " + (at + n) + " of " + context + " tokens");
-        }
+        float[] logits = fill(s, fill, context, chunk, ctx);
         double[] ms = new double[steps];
         double total = 0;
         for (int i = 0; i < steps; i++) {

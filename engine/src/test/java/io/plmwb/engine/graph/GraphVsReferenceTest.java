@@ -125,7 +125,7 @@ class GraphVsReferenceTest {
         assertTrue(d <= 1e-4, "latent vs expanded " + d);
     }
 
-    /** Weights left unpacked (session.disable_prepacking) compute the same logits. */
+    /** Weights pre-packed by ORT and left unpacked (session.disable_prepacking, the default) give the same logits. */
     @Test
     void prepackingOffGivesTheSameLogits() throws Exception {
         Tiny t = TinyModels.plm(12, null);
@@ -134,7 +134,7 @@ class GraphVsReferenceTest {
         OnnxGraphBuilder.build(t.config(), t.weights(), GraphOptions.of(CacheMode.LATENT), onnx, TaskContext.none());
         float[][] packed;
         float[][] unpacked;
-        try (DecoderSession s = DecoderSession.open(onnx, RuntimeOptions.threads(1, 1))) {
+        try (DecoderSession s = DecoderSession.open(onnx, RuntimeOptions.threads(1, 1).withPrepack(true))) {
             packed = s.prefill(ids, true, TaskContext.none());
         }
         try (DecoderSession s = DecoderSession.open(onnx, RuntimeOptions.threads(1, 1).withPrepack(false))) {
