@@ -174,7 +174,7 @@ public final class SparsityView extends FxmlWorkspace {
         HeatMatrix b = model.heatBProperty().get();
         HeatMatrix d = model.heatDiffProperty().get();
         heatA.setMatrix(a, model.tokenStrip(SparsityViewModel.Which.A));
-        if (b != null) {
+        if (b != null && d != null) {
             heatB.setMatrix(b, model.tokenStrip(SparsityViewModel.Which.B));
             heatDiff.setMatrix(d, model.tokenStrip(SparsityViewModel.Which.A).subList(0, d.columns()));
             heatHost.getChildren().setAll(heatA, titleB, heatB, titleDiff, heatDiff);
