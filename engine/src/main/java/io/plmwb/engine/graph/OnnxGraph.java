@@ -152,6 +152,17 @@ final class OnnxGraph {
         return name;
     }
 
+    /** An inline 1-D int32 tensor. */
+    String i32Tensor(String name, int[] v) {
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT32.getNumber())
+                .addDims(v.length);
+        ByteBuffer bb = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        bb.asIntBuffer().put(v);
+        t.setRawData(ByteString.copyFrom(bb.array()));
+        graph.addInitializer(t);
+        return name;
+    }
+
     /** Streams an fp32 weight into the sidecar and declares it as an external-data initializer. */
     String weight(String name, float[] v, long... dims) throws IOException {
         long numel = 1;

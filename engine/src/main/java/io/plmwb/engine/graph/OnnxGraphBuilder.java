@@ -48,6 +48,7 @@ public final class OnnxGraphBuilder {
 
     private static final TensorProto.DataType F = TensorProto.DataType.FLOAT;
     private static final TensorProto.DataType I64 = TensorProto.DataType.INT64;
+    private static final TensorProto.DataType I32 = TensorProto.DataType.INT32;
 
     private final ModelConfig cfg;
     private final WeightSource weights;
@@ -464,15 +465,15 @@ public final class OnnxGraphBuilder {
         double lnMin = io.plmwb.engine.probe.ProbeGrid.LOG10_MIN * Math.log(10);
         double scale = io.plmwb.engine.probe.ProbeGrid.PER_DECADE / Math.log(10);
         String abs = g.op(n + "/abs", "Abs", a);
-        // bucket = clip(ceil((ln|a| - ln ε1) * perDecade / ln 10) + 1, 1, K+1), and 0 where a == 0 (sign(|a|) = 0)
+        // bucket = clip(ceil((ln|a| - ln ε1) * perDecade / ln 10) + 1, 1, K+1) = clip(ceil(ln|a|·s + c), 1, K+1),
+        // and 0 where a == 0 (sign(|a|) = 0); indices in int32 (half the traffic of int64)
         String ln = g.op(n + "/log", "Log", abs);
-        String shifted = g.op(n + "/log_shift", "Sub", ln, g.f32((float) lnMin));
-        String scaled = g.op(n + "/log_scale", "Mul", shifted, g.f32((float) scale));
-        String up = g.op(n + "/ceil", "Ceil", scaled);
-        String plus = g.op(n + "/plus_one", "Add", up, g.f32(1f));
-        String clipped = g.op(n + "/clip", "Clip", new String[] {plus, g.f32(1f), g.f32((float) (k + 1))});
+        String scaled = g.op(n + "/log_scale", "Mul", ln, g.f32((float) scale));
+        String shifted = g.op(n + "/log_shift", "Add", scaled, g.f32((float) (1 - lnMin * scale)));
+        String up = g.op(n + "/ceil", "Ceil", shifted);
+        String clipped = g.op(n + "/clip", "Clip", new String[] {up, g.f32(1f), g.f32((float) (k + 1))});
         String bucketF = g.op(n + "/bucket_f", "Mul", clipped, g.op(n + "/nonzero", "Sign", abs));
-        String bucket = g.op(n + "/bucket", "Cast", new String[] {bucketF}, attr("to", (long) I64.getNumber()));
+        String bucket = g.op(n + "/bucket", "Cast", new String[] {bucketF}, attr("to", (long) I32.getNumber()));
         // per-token histogram: index t*B + bucket
         String t = g.op(n + "/rows", "Shape", new String[] {a}, attr("start", 0L), attr("end", 1L));
         String ts = g.op(n + "/rows_scalar", "Squeeze", t, g.ints(0));
@@ -480,7 +481,8 @@ public final class OnnxGraphBuilder {
         String zero = g.i64(true, 0);
         String rowEnd = g.op(n + "/row_end", "Mul", ts, bScalar);
         String rowOff = g.op(n + "/row_offsets", "Range", new String[] {zero, rowEnd, bScalar});
-        String rowOff2 = g.op(n + "/row_offsets_col", "Unsqueeze", rowOff, g.ints(1));
+        String rowOff32 = g.op(n + "/row_offsets_i32", "Cast", new String[] {rowOff}, attr("to", (long) I32.getNumber()));
+        String rowOff2 = g.op(n + "/row_offsets_col", "Unsqueeze", rowOff32, g.ints(1));
         String tokIdx = g.op(n + "/token_index", "Add", bucket, rowOff2);
         String tokFlat = g.op(n + "/token_index_flat", "Reshape", tokIdx, g.ints(-1));
         String count = g.op(n + "/count", "Shape", tokFlat);
@@ -492,11 +494,11 @@ public final class OnnxGraphBuilder {
         g.opMulti(n + "/token_hist", "Reshape", new String[] {tokHist, g.ints(-1, buckets)},
                 new String[] {probeOutput(layer, "token_hist")});
         // per-neuron histogram: index f*B + bucket
-        long[] colOff = new long[f];
+        int[] colOff = new int[f];
         for (int j = 0; j < f; j++) {
-            colOff[j] = (long) j * buckets;
+            colOff[j] = j * buckets;
         }
-        String neuIdx = g.op(n + "/neuron_index", "Add", bucket, g.ints(colOff));
+        String neuIdx = g.op(n + "/neuron_index", "Add", bucket, g.i32Tensor(n + "/neuron_offsets", colOff));
         String neuFlat = g.op(n + "/neuron_index_flat", "Reshape", neuIdx, g.ints(-1));
         String neuZeros = g.op(n + "/neuron_hist_zeros", "Expand", g.f32(0f), g.ints((long) f * buckets));
         String neuHist = g.op(n + "/neuron_hist_flat", "ScatterElements", new String[] {neuZeros, neuFlat, ones},

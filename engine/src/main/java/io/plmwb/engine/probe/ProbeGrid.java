@@ -30,6 +30,8 @@ public final class ProbeGrid {
     public static final int BUCKETS = THRESHOLDS + 2;
     /** Number of selectable ε values (0 plus the K thresholds). */
     public static final int EPSILONS = THRESHOLDS + 1;
+    /** Bumped whenever the emitted probe nodes change; part of the graph-cache key of probed graphs. */
+    public static final int PROBE_GRAPH_VERSION = 2;
     /** Neurons reported per token, by |a|. */
     public static final int TOP_K = 8;
 
