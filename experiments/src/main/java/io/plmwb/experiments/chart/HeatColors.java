@@ -65,13 +65,18 @@ public final class HeatColors {
                 colMean[r][x] = n == 0 ? Double.NaN : s / n;
             }
         }
-        int[] rowColour = new int[width];
+        // colours once per (row, pixel column); pixel rows of the same matrix row are copies
+        int[][] rowColours = new int[rows][];
         for (int y = 0; y < height; y++) {
             int r = rows - 1 - (int) ((long) y * rows / height); // row 0 drawn at the bottom
-            for (int x = 0; x < width; x++) {
-                rowColour[x] = 0xFF000000 | m.rgb(colMean[r][x]);
+            if (rowColours[r] == null) {
+                int[] rc = new int[width];
+                for (int x = 0; x < width; x++) {
+                    rc[x] = 0xFF000000 | m.rgb(colMean[r][x]);
+                }
+                rowColours[r] = rc;
             }
-            System.arraycopy(rowColour, 0, px, y * width, width);
+            System.arraycopy(rowColours[r], 0, px, y * width, width);
         }
         return px;
     }
