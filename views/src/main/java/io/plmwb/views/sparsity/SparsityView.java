@@ -174,6 +174,8 @@ public final class SparsityView extends FxmlWorkspace {
         HeatMatrix b = model.heatBProperty().get();
         HeatMatrix d = model.heatDiffProperty().get();
         heatA.setMatrix(a, model.tokenStrip(SparsityViewModel.Which.A));
+        heatA.setGeneratedFrom(model.generatedFrom(SparsityViewModel.Which.A));
+        heatB.setGeneratedFrom(model.generatedFrom(SparsityViewModel.Which.B));
         if (b != null && d != null) {
             heatB.setMatrix(b, model.tokenStrip(SparsityViewModel.Which.B));
             heatDiff.setMatrix(d, model.tokenStrip(SparsityViewModel.Which.A).subList(0, d.columns()));

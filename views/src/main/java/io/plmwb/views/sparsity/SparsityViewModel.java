@@ -456,6 +456,12 @@ public final class SparsityViewModel {
         }
     }
 
+    /** First generated token of the shown capture of A or B, or -1 when it has none. */
+    public int generatedFrom(Which which) {
+        SparsityCapture c = shown(which == Which.B ? resultB.get() : resultA.get());
+        return c == null || c.promptTokens() >= c.tokens() ? -1 : c.promptTokens();
+    }
+
     /** The token texts of A's shown capture (for the token strip). */
     public List<String> tokenStrip(Which which) {
         SparsityCapture c = shown(which == Which.B ? resultB.get() : resultA.get());
