@@ -47,7 +47,8 @@ public final class SparsityCapture {
      * @param tokenTexts   their texts
      * @param promptTokens how many of them are the prompt (the rest were generated)
      * @param tokenHist    [layer][token × B + bucket]
-     * @param neuronHist   [layer][neuron × B + bucket]
+     * @param neuronHist   [layer][neuron × B + bucket], or null when the per-neuron counts are kept elsewhere (a
+     *                     batch keeps one sum for all its prompts)
      * @param topK         neurons per token in the top lists
      * @param topIndices   [layer][token × k + j]
      * @param topValues    [layer][token × k + j] signed activations
@@ -67,12 +68,13 @@ public final class SparsityCapture {
         if (promptTokens < 0 || promptTokens > t) {
             throw new IllegalArgumentException("prompt tokens " + promptTokens + " outside 0.." + t);
         }
-        if (tokenHist.length != model.layers() || neuronHist.length != model.layers()
+        if (tokenHist.length != model.layers() || (neuronHist != null && neuronHist.length != model.layers())
                 || topIndices.length != model.layers() || topValues.length != model.layers()) {
             throw new IllegalArgumentException("probe arrays do not have one entry per layer (" + model.layers() + ")");
         }
         for (int l = 0; l < model.layers(); l++) {
-            if (tokenHist[l].length != t * b || neuronHist[l].length != (long) model.neurons() * b
+            if (tokenHist[l].length != t * b
+                    || (neuronHist != null && neuronHist[l].length != (long) model.neurons() * b)
                     || topIndices[l].length != t * topK || topValues[l].length != t * topK) {
                 throw new IllegalArgumentException("layer " + l + ": probe array sizes do not match " + t
                         + " tokens × " + model.neurons() + " neurons");
@@ -143,7 +145,25 @@ public final class SparsityCapture {
 
     /** Tokens of {@code layer} whose activation of {@code neuron} fell into bucket {@code b}. */
     public long neuronBucket(int layer, int neuron, int b) {
-        return neuronHist[layer][neuron * ProbeGrid.BUCKETS + b];
+        return neurons(layer)[neuron * ProbeGrid.BUCKETS + b];
+    }
+
+    /** True when this capture keeps its own per-neuron histograms. */
+    public boolean hasNeuronHistogram() {
+        return neuronHist != null;
+    }
+
+    /** The same capture without its per-neuron histograms (sharing the other arrays). */
+    public SparsityCapture withoutNeuronHistogram() {
+        return new SparsityCapture(label, model, ids, tokenTexts, promptTokens, tokenHist, null, topK, topIndices,
+                topValues);
+    }
+
+    private long[] neurons(int layer) {
+        if (neuronHist == null) {
+            throw new IllegalStateException("capture '" + label + "' keeps no per-neuron counts (see its result)");
+        }
+        return neuronHist[layer];
     }
 
     /** Activations of (layer, token) with |a| ≤ ε_{epsIndex}. */
@@ -191,8 +211,14 @@ public final class SparsityCapture {
     /** Per neuron of {@code layer}: over how many tokens it fired (|a| &gt; ε). */
     public long[] firingCounts(int layer, int epsIndex) {
         checkEps(epsIndex);
-        long[] c = new long[neurons()];
-        long[] h = neuronHist[layer];
+        long[] h = neurons(layer);
+        return firingCounts(h, neurons(), epsIndex);
+    }
+
+    /** Firing counts (|a| &gt; ε) per neuron from a per-neuron histogram [neuron × B + bucket]. */
+    public static long[] firingCounts(long[] h, int neuronCount, int epsIndex) {
+        checkEps(epsIndex);
+        long[] c = new long[neuronCount];
         int b = ProbeGrid.BUCKETS;
         for (int f = 0; f < c.length; f++) {
             long s = 0;
@@ -225,7 +251,7 @@ public final class SparsityCapture {
 
     /** The raw per-neuron histograms of a layer ([neuron × B + bucket], a copy). */
     public long[] neuronHistogram(int layer) {
-        return neuronHist[layer].clone();
+        return neurons(layer).clone();
     }
 
     /** The raw top-k indices of a layer ([token × k + j], a copy). */

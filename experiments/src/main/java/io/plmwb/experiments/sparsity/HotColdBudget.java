@@ -66,7 +66,7 @@ public final class HotColdBudget {
         double bytesPerNeuron = r.paramsPerNeuron() * (double) r.bytesPerParam();
         double hot = 0;
         for (int l = 0; l < layers; l++) {
-            long[] counts = SparsityStats.firingCounts(caps, l, epsIndex);
+            long[] counts = r.firingCounts(l, epsIndex);
             int n = neuronsToCover(counts, percent);
             long firings = Arrays.stream(counts).sum();
             out[l] = new LayerBudget(l, n, r.model().neurons(), firings, n * bytesPerNeuron);

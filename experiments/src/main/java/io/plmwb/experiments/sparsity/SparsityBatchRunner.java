@@ -26,6 +26,7 @@ public final class SparsityBatchRunner {
             throw new IllegalArgumentException("no prompts to run");
         }
         List<SparsityCapture> caps = new ArrayList<>();
+        long[][] neuronSum = SparsityResult.emptyNeuronHist(runner.facts());
         int n = prompts.size();
         for (int i = 0; i < n; i++) {
             ctx.checkCancelled();
@@ -46,9 +47,14 @@ public final class SparsityBatchRunner {
                     return ctx.isCancelled();
                 }
             };
-            caps.add(runner.capture(prompts.get(i), generate, inner));
+            SparsityCapture c = runner.capture(prompts.get(i), generate, inner);
+            // one per-neuron sum for the whole batch: memory does not grow with the number of prompts
+            SparsityResult.addNeuronHist(neuronSum, c);
+            caps.add(c.withoutNeuronHistogram());
             ctx.progress(i + 1, n);
         }
-        return SparsityResult.of(runner.model().config(), runner.facts(), source, caps);
+        var config = runner.model().config();
+        return new SparsityResult(runner.facts(), io.plmwb.engine.arch.ArchitectureSummary.of(config).total(),
+                SparsityResult.bytesPerParam(config.torchDtype()), config.torchDtype(), source, caps, neuronSum);
     }
 }

@@ -50,7 +50,7 @@ public final class SparsityCsvWriter {
             w.write("# firings = tokens with |a| > epsilon; epsilon = " + ProbeGrid.label(epsIndex) + "\n");
             w.write("layer,neuron,firings,tokens,frequency\n");
             for (int l = 0; l < r.model().layers(); l++) {
-                long[] f = SparsityStats.firingCounts(r.captures(), l, epsIndex);
+                long[] f = r.firingCounts(l, epsIndex);
                 for (int n = 0; n < f.length; n++) {
                     w.write(l + "," + n + "," + f[n] + "," + tokens + ","
                             + String.format(Locale.ROOT, "%.6f", tokens == 0 ? 0 : f[n] / (double) tokens) + "\n");

@@ -34,8 +34,7 @@ public final class SparsityExporter {
         long tokens = r.totalTokens();
         return List.of(SparsityCharts.heatmap(r.captures().get(0), epsIndex),
                 SparsityCharts.perLayer(List.of(new SparsityCharts.Line(r.model().name(), stats)), epsIndex),
-                SparsityCharts.neuronHistogram(r.model().name(), SparsityStats.firingCounts(r.captures(), layer,
-                        epsIndex), tokens, layer, epsIndex, false));
+                SparsityCharts.neuronHistogram(r.model().name(), r.firingCounts(layer, epsIndex), tokens, layer, epsIndex, false));
     }
 
     /** Writes the charts and CSVs; returns the files written. */

@@ -19,9 +19,9 @@ import java.util.List;
 
 /**
  * Saves and reopens {@link SparsityResult}s as JSON ({@code *.sparsity.json}; format in docs/sparsity.md):
- * {@code {"format": "plmwb-sparsity", "version": 1, "grid": …, "model": {…}, "source": …, "captures": [{"label",
- * "prompt_tokens", "top_k", "tokens": [{"id", "text"}], "token_hist": [[…] per layer], "neuron_hist": [[…] per
- * layer], "top_indices": [[…]], "top_values": [[…]]}]}}. Written to a temporary file and moved into place; reading
+ * {@code {"format": "plmwb-sparsity", "version": 1, "grid": …, "model": {…}, "source": …, "neuron_hist": [[…] per
+ * layer, summed over the captures], "captures": [{"label", "prompt_tokens", "top_k", "tokens": [{"id", "text"}],
+ * "token_hist": [[…] per layer], "top_indices": [[…]], "top_values": [[…]]}]}}. Written to a temporary file and moved into place; reading
  * checks the format, version, grid and every array size, naming the file and the problem.
  */
 public final class SparsityResultFile {
@@ -104,6 +104,13 @@ public final class SparsityResultFile {
         m.put("bytes_per_param", r.bytesPerParam());
         m.put("weight_dtype", r.weightDtype());
         root.put("source", r.source());
+        ArrayNode nh = root.putArray("neuron_hist");
+        for (long[] layer : r.neuronHist()) {
+            ArrayNode b = nh.addArray();
+            for (long v : layer) {
+                b.add(v);
+            }
+        }
         ArrayNode caps = root.putArray("captures");
         for (SparsityCapture c : r.captures()) {
             ObjectNode cn = caps.addObject();
@@ -117,17 +124,12 @@ public final class SparsityResultFile {
                 tn.put("text", c.tokenText(t));
             }
             ArrayNode th = cn.putArray("token_hist");
-            ArrayNode nh = cn.putArray("neuron_hist");
             ArrayNode ti = cn.putArray("top_indices");
             ArrayNode tv = cn.putArray("top_values");
             for (int l = 0; l < c.layers(); l++) {
                 ArrayNode a = th.addArray();
                 for (int v : c.tokenHistogram(l)) {
                     a.add(v);
-                }
-                ArrayNode b = nh.addArray();
-                for (long v : c.neuronHistogram(l)) {
-                    b.add(v);
                 }
                 ArrayNode ci = ti.addArray();
                 for (int v : c.topIndexArray(l)) {
@@ -190,8 +192,12 @@ public final class SparsityResultFile {
             if (total < 1) {
                 throw new IllegalArgumentException("model.total_params is missing");
             }
+            long[][] nh = new long[facts.layers()][];
+            for (int l = 0; l < facts.layers(); l++) {
+                nh[l] = longs(root.path("neuron_hist").path(l), "neuron_hist[" + l + "]");
+            }
             return new SparsityResult(facts, total, integer(m, "bytes_per_param"), text(m, "weight_dtype"),
-                    root.path("source").asText(""), caps);
+                    root.path("source").asText(""), caps, nh);
         } catch (IllegalArgumentException e) {
             throw new BadResultFileException(file, e.getMessage());
         }
@@ -212,12 +218,10 @@ public final class SparsityResultFile {
         int k = integer(c, "top_k");
         int layers = facts.layers();
         int[][] th = new int[layers][];
-        long[][] nh = new long[layers][];
         int[][] ti = new int[layers][];
         float[][] tv = new float[layers][];
         for (int l = 0; l < layers; l++) {
             th[l] = ints(c.path("token_hist").path(l), "token_hist[" + l + "]");
-            nh[l] = longs(c.path("neuron_hist").path(l), "neuron_hist[" + l + "]");
             ti[l] = ints(c.path("top_indices").path(l), "top_indices[" + l + "]");
             int[] raw = ints(c.path("top_values").path(l), null);
             JsonNode vals = c.path("top_values").path(l);
@@ -230,7 +234,7 @@ public final class SparsityResultFile {
             }
         }
         return new SparsityCapture(c.path("label").asText(""), facts, ids, texts, integer(c, "prompt_tokens"), th,
-                nh, k, ti, tv);
+                null, k, ti, tv);
     }
 
     private static String text(JsonNode n, String field) {

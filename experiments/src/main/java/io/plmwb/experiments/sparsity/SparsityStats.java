@@ -55,20 +55,4 @@ public final class SparsityStats {
         }
         return s / layers.length;
     }
-
-    /** Per neuron of {@code layer}: tokens (over all captures) on which it fired, |a| &gt; ε. */
-    public static long[] firingCounts(List<SparsityCapture> captures, int layer, int epsIndex) {
-        long[] sum = null;
-        for (SparsityCapture c : captures) {
-            long[] f = c.firingCounts(layer, epsIndex);
-            if (sum == null) {
-                sum = f;
-            } else {
-                for (int i = 0; i < f.length; i++) {
-                    sum[i] += f[i];
-                }
-            }
-        }
-        return sum;
-    }
 }

@@ -50,7 +50,8 @@ class SparsityAnalysisTest {
     }
 
     static SparsityResult result(String activation) {
-        return new SparsityResult(tiny(activation).model(), 1000, 2, "bfloat16", "test", List.of(tiny(activation)));
+        return SparsityResult.aggregate(tiny(activation).model(), 1000, 2, "bfloat16", "test",
+                List.of(tiny(activation)));
     }
 
     @Test
@@ -70,6 +71,15 @@ class SparsityAnalysisTest {
         assertEquals(0.625, s[0].mean(), 1e-12);
         assertEquals(0.125, s[0].std(), 1e-12);
         assertEquals(0.625, SparsityStats.meanZeroFraction(s), 1e-12);
+    }
+
+    @Test
+    void batchKeepsOnePerNeuronSum() {
+        SparsityResult two = SparsityResult.aggregate(tiny("relu2").model(), 1000, 2, "bf16", "b",
+                List.of(tiny("relu2"), tiny("relu2")));
+        assertArrayEquals(new long[] {0, 2, 4, 2}, two.firingCounts(0, 0));
+        assertTrue(two.captures().stream().noneMatch(SparsityCapture::hasNeuronHistogram));
+        assertEquals(4, two.totalTokens());
     }
 
     @Test
@@ -110,7 +120,8 @@ class SparsityAnalysisTest {
         assertEquals(r.totalParams(), back.totalParams());
         SparsityCapture c = back.captures().get(0);
         assertEquals(List.of("a", " b"), c.tokenTexts());
-        assertArrayEquals(tiny("relu2").firingCounts(0, 0), c.firingCounts(0, 0));
+        assertArrayEquals(tiny("relu2").firingCounts(0, 0), back.firingCounts(0, 0));
+        assertTrue(!c.hasNeuronHistogram(), "per-neuron counts live in the result, once");
         assertArrayEquals(tiny("relu2").topNeurons(0, 1), c.topNeurons(0, 1));
         assertTrue(SparsityResultFile.looksLike(f));
         assertEquals(io.plmwb.experiments.open.PathKind.SPARSITY_RESULT,
@@ -121,7 +132,7 @@ class SparsityAnalysisTest {
                 + ProbeGrid.describe() + "\", \"model\": {\"name\": \"m\", \"family\": \"plm\", \"activation\": "
                 + "\"relu2\", \"layers\": 1, \"hidden\": 10, \"neurons\": 4, \"total_params\": 5, \"bytes_per_param\":"
                 + " 2, \"weight_dtype\": \"bf16\"}, \"captures\": [{\"label\": \"x\", \"prompt_tokens\": 1, \"top_k\":"
-                + " 1, \"tokens\": [{\"id\": 1, \"text\": \"a\"}], \"token_hist\": [[1, 2]], \"neuron_hist\": [[]],"
+                + " 1, \"tokens\": [{\"id\": 1, \"text\": \"a\"}], \"token_hist\": [[1, 2]],"
                 + " \"top_indices\": [[0]], \"top_values\": [[1.0]]}]}");
         var e = assertThrows(SparsityResultFile.BadResultFileException.class, () -> SparsityResultFile.read(bad));
         assertTrue(e.getMessage().contains("bad.sparsity.json") && e.getMessage().contains("capture 0"),

@@ -383,8 +383,7 @@ public final class SparsityViewModel {
         }
         perLayerChart.set(SparsityCharts.perLayer(lines, eps));
         int l = Math.max(0, Math.min(layer.get(), a.model().layers() - 1));
-        histogramChart.set(SparsityCharts.neuronHistogram(a.model().name(), SparsityStats.firingCounts(a.captures(),
-                l, eps), a.totalTokens(), l, eps, logCounts.get()));
+        histogramChart.set(SparsityCharts.neuronHistogram(a.model().name(), a.firingCounts(l, eps), a.totalTokens(), l, eps, logCounts.get()));
         HotColdBudget.Budget budget = HotColdBudget.compute(a, eps, percent.get());
         List<BudgetRow> rows = new ArrayList<>();
         for (HotColdBudget.LayerBudget lb : budget.layers()) {
