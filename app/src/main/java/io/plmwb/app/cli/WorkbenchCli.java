@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
             LogitsCommand.class,
             GenerateCommand.class,
             BenchCommand.class,
+            SparsityCommand.class,
+            SparsityBenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class WorkbenchCli implements Runnable {
 

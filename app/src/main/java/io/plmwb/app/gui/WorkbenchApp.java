@@ -16,6 +16,7 @@ import io.plmwb.views.shell.MainViewModel;
 import io.plmwb.views.shell.Workspace;
 import io.plmwb.views.shell.WorkspaceId;
 import io.plmwb.views.sparsity.SparsityView;
+import io.plmwb.views.sparsity.SparsityViewModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
@@ -32,6 +33,7 @@ public class WorkbenchApp extends Application {
     private FxTaskExecutor executor;
     private MainViewModel mainModel;
     private MainView mainView;
+    private SparsityViewModel sparsity;
 
     @Override
     public void start(Stage stage) {
@@ -41,10 +43,15 @@ public class WorkbenchApp extends Application {
         CurrentModel current = new CurrentModel();
         ModelsViewModel models = new ModelsViewModel(executor, javafx.application.Platform::runLater,
                 settings.engineThreads, current);
+        sparsity = new SparsityViewModel(executor, current, settings.engineThreads);
         MainViewModel.OpenRouter router = (OpenTarget target) -> switch (target.kind()) {
             case HF_CHECKPOINT -> {
                 models.openCheckpoint(target.path());
                 yield WorkspaceId.MODELS;
+            }
+            case SPARSITY_RESULT -> {
+                sparsity.open(target.path());
+                yield WorkspaceId.SPARSITY;
             }
             default -> null;
         };
@@ -53,7 +60,7 @@ public class WorkbenchApp extends Application {
 
         Map<WorkspaceId, Workspace> workspaces = new EnumMap<>(WorkspaceId.class);
         workspaces.put(WorkspaceId.MODELS, new ModelsView(models, mainModel::open));
-        workspaces.put(WorkspaceId.SPARSITY, new SparsityView());
+        workspaces.put(WorkspaceId.SPARSITY, new SparsityView(sparsity));
         workspaces.put(WorkspaceId.KV_CACHE, new KvCacheView());
         workspaces.put(WorkspaceId.LATENCY, new LatencyView());
         workspaces.put(WorkspaceId.SCHEDULES, new SchedulesView());
@@ -108,6 +115,9 @@ public class WorkbenchApp extends Application {
 
     @Override
     public void stop() {
+        if (sparsity != null) {
+            sparsity.close();
+        }
         if (executor != null) {
             executor.close();
         }
@@ -116,6 +126,11 @@ public class WorkbenchApp extends Application {
     /** For UI tests: the task executor. */
     public FxTaskExecutor executor() {
         return executor;
+    }
+
+    /** For UI tests: the Sparsity workspace's view model. */
+    public SparsityViewModel sparsityModel() {
+        return sparsity;
     }
 
     /** For UI tests: the main view model once started. */

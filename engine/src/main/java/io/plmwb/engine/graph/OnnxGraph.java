@@ -57,6 +57,11 @@ final class OnnxGraph {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(v).build();
     }
 
+    static AttributeProto attr(String name, String v) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
+                .setS(ByteString.copyFromUtf8(v)).build();
+    }
+
     static AttributeProto attrs(String name, long... v) {
         AttributeProto.Builder b = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
         for (long x : v) {
@@ -142,6 +147,17 @@ final class OnnxGraph {
         }
         ByteBuffer bb = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         bb.asFloatBuffer().put(v);
+        t.setRawData(ByteString.copyFrom(bb.array()));
+        graph.addInitializer(t);
+        return name;
+    }
+
+    /** An inline 1-D int32 tensor. */
+    String i32Tensor(String name, int[] v) {
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT32.getNumber())
+                .addDims(v.length);
+        ByteBuffer bb = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        bb.asIntBuffer().put(v);
         t.setRawData(ByteString.copyFrom(bb.array()));
         graph.addInitializer(t);
         return name;

@@ -16,6 +16,18 @@ public final class ReferenceForward {
 
     private final ModelConfig cfg;
     private final WeightSource weights;
+    private java.util.function.ObjIntConsumer<double[][]> activationTap;
+
+    /**
+     * Receives every layer's MLP activation a [T][F] (relu(W_up x)² or silu(W_gate x)·W_up x) as computed, with the
+     * layer index: lets tests check the sparsity probes against a direct computation. Null: none.
+     */
+    public ReferenceForward withActivationTap(java.util.function.ObjIntConsumer<double[][]> tap) {
+        this.activationTap = tap;
+        return this;
+    }
+
+    private int currentLayer;
 
     public ReferenceForward(ModelConfig cfg, WeightSource weights) {
         this.cfg = cfg;
@@ -50,6 +62,7 @@ public final class ReferenceForward {
             ctx.checkCancelled();
             ctx.message("Reference forward: layer " + (layer + 1) + " of " + cfg.numLayers());
             String p = "model.layers." + layer + ".";
+            currentLayer = layer;
             double[][] x = rmsNorm(h, read(p + "input_layernorm.weight", d));
             double[][] attn = cfg.family().isMla() ? mlaAttention(p, x) : gqaAttention(p, x);
             addInPlace(h, attn);
@@ -231,6 +244,9 @@ public final class ReferenceForward {
             }
             default -> throw new IllegalArgumentException("unsupported hidden_act '" + cfg.hiddenAct()
                     + "' (supported: relu2, silu)");
+        }
+        if (activationTap != null) {
+            activationTap.accept(up, currentLayer);
         }
         return linear(up, read(m + "down_proj.weight", (long) d * f), d, f, null);
     }

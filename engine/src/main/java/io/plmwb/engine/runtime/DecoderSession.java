@@ -44,6 +44,7 @@ public final class DecoderSession implements AutoCloseable {
     private int cacheLength;
     private boolean closed;
     private OrtSession.SessionOptions ortOptions;
+    private OutputTap tap;
 
     private DecoderSession(Path onnxFile, Model model) {
         this.onnxFile = onnxFile;
@@ -164,6 +165,14 @@ public final class DecoderSession implements AutoCloseable {
         return n;
     }
 
+    /**
+     * Sets the receiver of the graph's extra outputs (null: none). Without a tap extra outputs are computed by ONNX
+     * Runtime but dropped without being copied.
+     */
+    public void setOutputTap(OutputTap tap) {
+        this.tap = tap;
+    }
+
     /** Drops the cache: the next call starts again at position 0. */
     public void reset() {
         checkOpen();
@@ -221,6 +230,7 @@ public final class DecoderSession implements AutoCloseable {
             NDList out = block.forward(new ParameterStore(stepManager, false), in, false);
             Map<String, NDArray> next = new LinkedHashMap<>();
             NDArray logits = null;
+            List<OutputTap.Output> extra = tap == null ? null : new ArrayList<>();
             for (NDArray a : out) {
                 String name = a.getName();
                 if ("logits".equals(name)) {
@@ -233,6 +243,11 @@ public final class DecoderSession implements AutoCloseable {
                     next.put(pastName, a);
                 } else {
                     a.attach(stepManager);
+                    if (extra != null) {
+                        boolean isLong = a.getDataType() == DataType.INT64;
+                        extra.add(new OutputTap.Output(name, a.getShape().getShape(),
+                                isLong ? null : a.toFloatArray(), isLong ? a.toLongArray() : null));
+                    }
                 }
             }
             if (logits == null || next.size() != pastNames.size()) {
@@ -245,7 +260,11 @@ public final class DecoderSession implements AutoCloseable {
                 old.close();
             }
             cache = next;
+            int start = cacheLength;
             cacheLength += ids.length;
+            if (extra != null) {
+                tap.onStep(ids.clone(), start, extra);
+            }
             Shape ls = logits.getShape();
             int rows = (int) ls.get(1);
             int v = (int) ls.get(2);

@@ -88,6 +88,15 @@ public final class ModelLoader {
      */
     public static LoadedModel load(Path checkpoint, Options options, TaskContext ctx)
             throws IOException, ModelFormatException, InsufficientMemoryException {
+        return load(checkpoint, options, false, ctx);
+    }
+
+    /**
+     * Loads {@code checkpoint}, with the sparsity probe outputs in the graph when {@code sparsityProbes} (a separate
+     * graph-cache entry; see {@link io.plmwb.engine.probe.SparsityProbeRunner}).
+     */
+    public static LoadedModel load(Path checkpoint, Options options, boolean sparsityProbes, TaskContext ctx)
+            throws IOException, ModelFormatException, InsufficientMemoryException {
         long t0 = System.nanoTime();
         Path dir = checkpoint.toAbsolutePath().normalize();
         if (!Files.isDirectory(dir)) {
@@ -102,7 +111,7 @@ public final class ModelLoader {
                     + " caches expanded K/V");
         }
         int limit = options.contextLimit() == 0 ? config.maxPositionEmbeddings() : options.contextLimit();
-        GraphOptions graphOptions = GraphOptions.of(mode);
+        GraphOptions graphOptions = GraphOptions.of(mode).withSparsityProbes(sparsityProbes);
         GraphCache.Entry cached = options.cache().lookup(dir, graphOptions);
         ctx.message("Checking memory");
         MemoryGuard.Estimate estimate = options.guard().check(config, mode, limit, cached == null);

@@ -22,6 +22,25 @@ public final class ChartCsv {
     /** The CSV text of a chart. */
     public static String toCsv(ChartSpec spec) {
         StringBuilder out = new StringBuilder();
+        if (spec.heat().isPresent()) {
+            // heat map: one row per matrix row, one column per matrix column
+            HeatMatrix h = spec.heat().get();
+            String corner = (spec.yAxis().title().isEmpty() ? "row" : spec.yAxis().title()) + " \\ "
+                    + (spec.xAxis().title().isEmpty() ? "column" : spec.xAxis().title());
+            List<String> header = new ArrayList<>();
+            header.add(corner);
+            header.addAll(h.xLabels());
+            row(out, header);
+            for (int r = 0; r < h.rows(); r++) {
+                List<String> cells = new ArrayList<>(h.columns() + 1);
+                cells.add(h.yLabels().get(r));
+                for (int c = 0; c < h.columns(); c++) {
+                    cells.add(number(h.value(r, c)));
+                }
+                row(out, cells);
+            }
+            return out.toString();
+        }
         List<Series> series = spec.series();
         String unit = spec.yAxis().unit();
         if (spec.kind().isCategory() || spec.sharesX()) {

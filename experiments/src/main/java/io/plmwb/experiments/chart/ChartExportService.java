@@ -212,6 +212,10 @@ public final class ChartExportService {
                 .append(" chart; x: ").append(spec.xAxis().title()).append("; y: ").append(spec.yAxis().title())
                 .append("; series: ");
         d.append(String.join(", ", spec.series().stream().map(Series::name).toList()));
+        spec.heat().ifPresent(h -> d.append(h.rows()).append(" rows × ").append(h.columns())
+                .append(" columns of ").append(h.valueLabel().isEmpty() ? "values" : h.valueLabel())
+                .append(" coloured from ").append(ChartCsv.number(h.min())).append(" to ")
+                .append(ChartCsv.number(h.max())));
         if (spec.kind().isCategory()) {
             d.append("; categories: ").append(String.join(", ", spec.categories()));
         }

@@ -8,7 +8,9 @@ public enum ChartKind {
     /** Bars stacked per category (all series share the categories). */
     STACKED_BAR,
     /** Bars without gaps, one per bin (categories are bin labels, see {@link Histograms}). */
-    HISTOGRAM;
+    HISTOGRAM,
+    /** A matrix of coloured cells ({@link HeatMatrix}); no series. */
+    HEATMAP;
 
     /** True for the kinds whose x axis holds category labels. */
     public boolean isCategory() {

@@ -24,8 +24,10 @@ public final class ChartSpec {
     private final boolean legendVisible;
     private final LegendPosition legendPosition;
     private final List<Marker> markers;
+    private final HeatMatrix heat;
 
     private ChartSpec(Builder b) {
+        this.heat = b.heat;
         this.id = b.id;
         this.title = b.title;
         this.subtitle = b.subtitle;
@@ -83,13 +85,21 @@ public final class ChartSpec {
         return markers;
     }
 
+    /** The matrix of a {@link ChartKind#HEATMAP} chart, empty for the other kinds. */
+    public Optional<HeatMatrix> heat() {
+        return Optional.ofNullable(heat);
+    }
+
     /** The categories of a category chart (shared by all its series); empty for numeric charts. */
     public List<String> categories() {
-        return kind.isCategory() ? series.get(0).categories() : List.of();
+        return kind.isCategory() && !series.isEmpty() ? series.get(0).categories() : List.of();
     }
 
     /** True when every series has the same x values (or categories), so a wide table describes them. */
     public boolean sharesX() {
+        if (series.isEmpty()) {
+            return true;
+        }
         Series first = series.get(0);
         return series.stream().allMatch(s -> s.sharesXWith(first));
     }
@@ -100,6 +110,7 @@ public final class ChartSpec {
                 .legend(legendVisible, legendPosition);
         series.forEach(b::addSeries);
         markers.forEach(b::addMarker);
+        b.heat = heat;
         return b;
     }
 
@@ -120,6 +131,7 @@ public final class ChartSpec {
         private boolean legendVisible = true;
         private LegendPosition legendPosition = LegendPosition.RIGHT;
         private final List<Marker> markers = new ArrayList<>();
+        private HeatMatrix heat;
 
         private Builder(String id, ChartKind kind) {
             if (id == null || id.isBlank()) {
@@ -170,8 +182,26 @@ public final class ChartSpec {
             return this;
         }
 
+        /** The matrix of a HEATMAP chart (which has no series). */
+        public Builder heat(HeatMatrix matrix) {
+            this.heat = Objects.requireNonNull(matrix, "heat");
+            return this;
+        }
+
         public ChartSpec build() {
             String where = "chart '" + id + "'";
+            if (kind == ChartKind.HEATMAP || heat != null) {
+                if (kind != ChartKind.HEATMAP) {
+                    throw new IllegalArgumentException(where + ": only a HEATMAP chart has a matrix");
+                }
+                if (heat == null) {
+                    throw new IllegalArgumentException(where + ": a HEATMAP chart needs a matrix");
+                }
+                if (!series.isEmpty() || !markers.isEmpty() || xAxis.log() || yAxis.log()) {
+                    throw new IllegalArgumentException(where + ": a HEATMAP chart has no series, markers or log axes");
+                }
+                return new ChartSpec(this);
+            }
             if (series.isEmpty()) {
                 throw new IllegalArgumentException(where + " has no series");
             }

@@ -42,6 +42,10 @@ final class XChartRenderer {
      * above an XChart plot.
      */
     static IChart render(ChartSpec spec, int width, int height) {
+        if (spec.kind() == ChartKind.HEATMAP) {
+            return new TitledChart(spec.title(), spec.subtitle().orElse(null), new HeatMapPainter(spec, width, height),
+                    width, height);
+        }
         Chart<?, ?> plot = spec.kind().isCategory() ? category(spec, width, height) : xy(spec, width, height);
         plot.getStyler().setChartTitleVisible(false);
         return new TitledChart(spec.title(), spec.subtitle().orElse(null), plot, width, height);
@@ -51,11 +55,11 @@ final class XChartRenderer {
     static final class TitledChart implements IChart {
         private final String title;
         private final String subtitle;
-        private final Chart<?, ?> plot;
+        private final IChart plot;
         private final int width;
         private final int height;
 
-        TitledChart(String title, String subtitle, Chart<?, ?> plot, int width, int height) {
+        TitledChart(String title, String subtitle, IChart plot, int width, int height) {
             this.title = title;
             this.subtitle = subtitle;
             this.plot = plot;

@@ -135,6 +135,9 @@ public final class PathInspector {
             return new OpenTarget(file, PathKind.TABLE, "table, " + size + " bytes");
         }
         String text = new String(head, StandardCharsets.UTF_8).stripLeading();
+        if (name.endsWith(".sparsity.json") || text.startsWith("{") && text.contains("\"plmwb-sparsity\"")) {
+            return new OpenTarget(file, PathKind.SPARSITY_RESULT, "saved sparsity result, " + size + " bytes");
+        }
         if (name.endsWith(".json") || name.endsWith(".jsonl") || text.startsWith("{") || text.startsWith("[")) {
             return new OpenTarget(file, PathKind.JSON_DATA, "JSON data, " + size + " bytes");
         }

@@ -10,6 +10,8 @@ public enum PathKind {
     TABLE("table (CSV/TSV)"),
     /** JSON or JSON Lines data: logs, trainer_state.json, refinement rounds, AlpacaEval outputs. */
     JSON_DATA("JSON data"),
+    /** A saved Sparsity workspace result ({@code *.sparsity.json}). */
+    SPARSITY_RESULT("sparsity result"),
     /** A TensorBoard event file. */
     TENSORBOARD_EVENTS("TensorBoard event file");
 

@@ -1,0 +1,288 @@
+package io.plmwb.app.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.plmwb.engine.probe.SparsityProbeRunner;
+import io.plmwb.engine.runtime.LoadedModel;
+import io.plmwb.engine.runtime.ModelLoader;
+import io.plmwb.engine.task.TaskContext;
+import io.plmwb.experiments.chart.HeatColors;
+import io.plmwb.experiments.chart.HeatMatrix;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code workbench sparsity-bench}: the Sparsity workspace's speed targets, each against a baseline measured in the
+ * same run — prefill of N tokens through the probed graph vs the plain graph (alternating, median of repeats), and
+ * the heat-map rasterisation of a 32 × 4096 matrix vs drawing every cell.
+ */
+@Command(name = "sparsity-bench", mixinStandardHelpOptions = true,
+        description = {"Capture overhead: prefill of --tokens random ids with the sparsity probes vs without "
+                + "(same model, same ids, alternating runs, medians). Heat map: rasterising a 32 x 4096 matrix into a "
+                + "1200 x 400 canvas buffer vs one rectangle per cell (Java2D), medians."})
+public final class SparsityBenchCommand implements Callable<Integer> {
+
+    @Option(names = "--model", paramLabel = "DIR", description = "checkpoint folder (omit for the heat map only)")
+    Path model;
+
+    @Option(names = "--tokens", defaultValue = "512", description = "prefill length (default ${DEFAULT-VALUE})")
+    int tokens;
+
+    @Option(names = "--repeats", defaultValue = "5", description = "timed runs of each (default ${DEFAULT-VALUE})")
+    int repeats;
+
+    @Option(names = "--threads", defaultValue = "0", description = "intra-op threads (default: all cores)")
+    int threads;
+
+    @Option(names = "--chunk", defaultValue = "0",
+            description = "probed prefill chunk (default 0: one call like the plain run)")
+    int chunk;
+
+    @Option(names = "--fx", description = "also time the JavaFX heat-map canvas redraw (needs a display, e.g. xvfb-run)")
+    boolean fx;
+
+    @CommandLine.Mixin
+    LoadOptions loadOptions = new LoadOptions();
+
+    @Option(names = "--json", description = "print the results as JSON")
+    boolean json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (tokens < 1 || repeats < 1 || threads < 0 || chunk < 0) {
+            throw new BadInputException("--tokens ≥ 1, --repeats ≥ 1, --threads ≥ 0, --chunk ≥ 0");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        ObjectNode root = CliJson.object();
+        root.put("load_average", loadAverage());
+        if (model != null) {
+            LoadOptions.requireCheckpointFolder(model);
+            prefill(out, root);
+        }
+        heatmap(out, root);
+        if (fx) {
+            fxRedraw(out, root);
+        }
+        if (json) {
+            out.println(CliJson.pretty(root));
+        }
+        out.flush();
+        return 0;
+    }
+
+    private void prefill(PrintWriter out, ObjectNode root) throws Exception {
+        ModelLoader.Options opts = loadOptions.apply(ModelLoader.Options.defaults(), threads)
+                .withContextLimit(tokens + 1);
+        try (LoadedModel plain = ModelLoader.load(model, opts, TaskContext.none());
+             SparsityProbeRunner probed = SparsityProbeRunner.open(model, opts, TaskContext.none())) {
+            int vocab = Math.min(plain.config().vocabSize(), plain.tokenizer().vocabSize());
+            Random r = new Random(42);
+            int[] ids = new int[tokens];
+            for (int i = 0; i < tokens; i++) {
+                ids[i] = r.nextInt(vocab);
+            }
+            probed.withChunkTokens(chunk == 0 ? tokens : chunk);
+            // warm-up of both
+            plain.session().reset();
+            plain.session().prefill(ids);
+            probed.capture("bench", ids, null, TaskContext.none());
+            double[] a = new double[repeats];
+            double[] b = new double[repeats];
+            for (int i = 0; i < repeats; i++) {
+                long t0 = System.nanoTime();
+                plain.session().reset();
+                plain.session().prefill(ids);
+                a[i] = (System.nanoTime() - t0) / 1e6;
+                long t1 = System.nanoTime();
+                probed.capture("bench", ids, null, TaskContext.none());
+                b[i] = (System.nanoTime() - t1) / 1e6;
+            }
+            double ma = median(a);
+            double mb = median(b);
+            ObjectNode p = root.putObject("prefill");
+            p.put("model", model.toAbsolutePath().normalize().toString());
+            p.put("layers", plain.config().numLayers());
+            p.put("tokens", tokens);
+            p.put("threads", plain.runtimeOptions().intraOpThreads());
+            p.put("probed_chunk", probed.chunkTokens());
+            p.put("plain_ms_median", ma);
+            p.put("probed_ms_median", mb);
+            p.put("overhead", mb / ma - 1);
+            p.put("plain_ms", Arrays.toString(a));
+            p.put("probed_ms", Arrays.toString(b));
+            if (!json) {
+                out.printf(Locale.ROOT, "prefill %d tokens, %s (%d layers, %d threads): plain %.1f ms, probed %.1f ms "
+                                + "(chunk %d) -> overhead %+.1f%% (medians of %d; plain %s, probed %s)%n", tokens,
+                        model.getFileName(), plain.config().numLayers(), plain.runtimeOptions().intraOpThreads(), ma,
+                        mb, probed.chunkTokens(), 100 * (mb / ma - 1), repeats, fmt(a), fmt(b));
+            }
+        }
+    }
+
+    private void heatmap(PrintWriter out, ObjectNode root) {
+        int rows = 32;
+        int cols = 4096;
+        int w = 1200;
+        int h = 400;
+        Random r = new Random(7);
+        double[][] v = new double[rows][cols];
+        List<String> xl = new ArrayList<>(cols);
+        List<String> yl = new ArrayList<>(rows);
+        for (int c = 0; c < cols; c++) {
+            xl.add(Integer.toString(c));
+        }
+        for (int l = 0; l < rows; l++) {
+            yl.add("layer " + l);
+            for (int c = 0; c < cols; c++) {
+                v[l][c] = r.nextDouble();
+            }
+        }
+        HeatMatrix m = new HeatMatrix(xl, yl, v, 0, 1, HeatMatrix.Scale.SEQUENTIAL, "zero fraction");
+        int[] buf = new int[w * h];
+        int n = Math.max(10, repeats * 4);
+        double[] raster = new double[n];
+        double[] cells = new double[n];
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(w, h,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int i = -3; i < n; i++) {
+            long t0 = System.nanoTime();
+            HeatColors.rasterize(m, w, h, buf);
+            img.setRGB(0, 0, w, h, buf, 0, w);
+            long t1 = System.nanoTime();
+            java.awt.Graphics2D g = img.createGraphics();
+            double cw = w / (double) cols;
+            double rh = h / (double) rows;
+            for (int l = 0; l < rows; l++) {
+                for (int c = 0; c < cols; c++) {
+                    g.setColor(new java.awt.Color(m.rgb(m.value(l, c))));
+                    g.fill(new java.awt.geom.Rectangle2D.Double(c * cw, (rows - 1 - l) * rh, cw, rh));
+                }
+            }
+            g.dispose();
+            long t2 = System.nanoTime();
+            if (i >= 0) {
+                raster[i] = (t1 - t0) / 1e6;
+                cells[i] = (t2 - t1) / 1e6;
+            }
+        }
+        ObjectNode hm = root.putObject("heatmap");
+        hm.put("cells", rows + "x" + cols);
+        hm.put("canvas", w + "x" + h);
+        hm.put("raster_ms_median", median(raster));
+        hm.put("per_cell_ms_median", median(cells));
+        hm.put("speedup", median(cells) / median(raster));
+        if (!json) {
+            out.printf(Locale.ROOT, "heat map %dx%d cells into %dx%d px: rasterised %.2f ms, one rectangle per cell "
+                            + "%.2f ms (x%.1f) (medians of %d)%n", rows, cols, w, h, median(raster), median(cells),
+                    median(cells) / median(raster), n);
+        }
+    }
+
+    /** Times {@code HeatmapCanvas.redraw()} (raster + PixelWriter + drawImage + labels) against per-cell fillRect. */
+    private void fxRedraw(PrintWriter out, ObjectNode root) throws Exception {
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        javafx.application.Platform.startup(started::countDown);
+        started.await();
+        int rows = 32;
+        int cols = 4096;
+        Random r = new Random(7);
+        double[][] v = new double[rows][cols];
+        List<String> xl = new ArrayList<>(cols);
+        List<String> yl = new ArrayList<>(rows);
+        for (int c = 0; c < cols; c++) {
+            xl.add("t" + c);
+        }
+        for (int l = 0; l < rows; l++) {
+            yl.add("layer " + l);
+            for (int c = 0; c < cols; c++) {
+                v[l][c] = r.nextDouble();
+            }
+        }
+        HeatMatrix m = new HeatMatrix(xl, yl, v, 0, 1, HeatMatrix.Scale.SEQUENTIAL, "zero fraction");
+        int n = Math.max(10, repeats * 4);
+        double[] redraw = new double[n];
+        double[] cells = new double[n];
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        javafx.application.Platform.runLater(() -> {
+            try {
+                io.plmwb.views.sparsity.HeatmapCanvas canvas = new io.plmwb.views.sparsity.HeatmapCanvas();
+                canvas.resize(1262, 422);
+                canvas.layout();
+                javafx.scene.Scene scene = new javafx.scene.Scene(new javafx.scene.Group(canvas), 1262, 422);
+                canvas.setMatrix(m, xl);
+                javafx.scene.canvas.Canvas plain = new javafx.scene.canvas.Canvas(1200, 400);
+                javafx.scene.canvas.GraphicsContext g = plain.getGraphicsContext2D();
+                for (int i = -3; i < n; i++) {
+                    long t0 = System.nanoTime();
+                    canvas.redraw();
+                    scene.getRoot().snapshot(null, null); // render the canvas: its cost counts
+                    long t1 = System.nanoTime();
+                    double cw = 1200.0 / cols;
+                    double rh = 400.0 / rows;
+                    for (int l = 0; l < rows; l++) {
+                        for (int c = 0; c < cols; c++) {
+                            int rgb = m.rgb(m.value(l, c));
+                            g.setFill(javafx.scene.paint.Color.rgb((rgb >> 16) & 0xff, (rgb >> 8) & 0xff, rgb & 0xff));
+                            g.fillRect(c * cw, (rows - 1 - l) * rh, cw, rh);
+                        }
+                    }
+                    plain.snapshot(null, null);
+                    long t2 = System.nanoTime();
+                    if (i >= 0) {
+                        redraw[i] = (t1 - t0) / 1e6;
+                        cells[i] = (t2 - t1) / 1e6;
+                    }
+                }
+                done.complete(null);
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        });
+        done.get();
+        javafx.application.Platform.exit();
+        ObjectNode o = root.putObject("fx_redraw");
+        o.put("cells", rows + "x" + cols);
+        o.put("canvas", "1262x422");
+        o.put("redraw_ms_median", median(redraw));
+        o.put("per_cell_fillrect_ms_median", median(cells));
+        if (!json) {
+            out.printf(Locale.ROOT, "JavaFX HeatmapCanvas.redraw() + render (snapshot) of %dx%d cells on 1262x422: %.2f ms; "
+                            + "baseline fillRect per cell on a 1200x400 Canvas + render: %.2f ms "
+                            + "(medians of %d)%n", rows, cols, median(redraw), median(cells), n);
+        }
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static String fmt(double[] v) {
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < v.length; i++) {
+            b.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.0f", v[i]));
+        }
+        return b.append(']').toString();
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).strip();
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package io.plmwb.engine.probe;
+
+import java.util.Locale;
+
+/**
+ * The fixed threshold grid of the sparsity probes. An MLP activation a counts as "zero at ε" when |a| ≤ ε.
+ * The grid is ε₀ = 0 (exact zeros) plus {@value #THRESHOLDS} log-spaced thresholds
+ * ε_k = 10^({@value #LOG10_MIN} + (k−1)/{@value #PER_DECADE}), k = 1…{@value #THRESHOLDS}, i.e. 1e-6 … 1e2 with
+ * four steps per decade. Every activation falls into one bucket:
+ * <ul>
+ *   <li>bucket 0: a = 0 exactly;</li>
+ *   <li>bucket k (1…K): ε_{k−1} &lt; |a| ≤ ε_k (bucket 1: 0 &lt; |a| ≤ ε_1);</li>
+ *   <li>bucket K+1: |a| &gt; ε_K.</li>
+ * </ul>
+ * The number of activations with |a| ≤ ε_k is the sum of buckets 0…k, so any ε on the grid is answered from the
+ * captured bucket counts without running the model again; an ε between grid points is snapped down to the grid
+ * ({@link #snap}), nothing is interpolated.
+ */
+public final class ProbeGrid {
+
+    /** log10 of the smallest positive threshold. */
+    public static final int LOG10_MIN = -6;
+    /** Thresholds per decade. */
+    public static final int PER_DECADE = 4;
+    /** Decades covered (1e-6 … 1e2). */
+    public static final int DECADES = 8;
+    /** Positive thresholds K. */
+    public static final int THRESHOLDS = DECADES * PER_DECADE + 1;
+    /** Buckets per activation histogram: exact zero, K ranges, above the top. */
+    public static final int BUCKETS = THRESHOLDS + 2;
+    /** Number of selectable ε values (0 plus the K thresholds). */
+    public static final int EPSILONS = THRESHOLDS + 1;
+    /** Bumped whenever the emitted probe nodes change; part of the graph-cache key of probed graphs. */
+    public static final int PROBE_GRAPH_VERSION = 2;
+    /** Neurons reported per token, by |a|. */
+    public static final int TOP_K = 8;
+
+    private static final double[] EPS = new double[EPSILONS];
+
+    static {
+        EPS[0] = 0;
+        for (int k = 1; k <= THRESHOLDS; k++) {
+            EPS[k] = Math.pow(10, LOG10_MIN + (k - 1) / (double) PER_DECADE);
+        }
+    }
+
+    private ProbeGrid() {
+    }
+
+    /** ε of grid index {@code i} (0: exact zero). */
+    public static double epsilon(int i) {
+        if (i < 0 || i >= EPSILONS) {
+            throw new IllegalArgumentException("ε index " + i + " is outside 0.." + (EPSILONS - 1));
+        }
+        return EPS[i];
+    }
+
+    /** All selectable ε values, ascending (a copy). */
+    public static double[] epsilons() {
+        return EPS.clone();
+    }
+
+    /** The largest grid index whose ε is ≤ {@code eps} (0 for eps below 1e-6; the top for eps ≥ 1e2). */
+    public static int snap(double eps) {
+        if (!(eps >= 0)) {
+            throw new IllegalArgumentException("ε must be ≥ 0, was " + eps);
+        }
+        int best = 0;
+        for (int i = 1; i < EPSILONS; i++) {
+            // tolerate the decimal spelling of a grid value ("1e-3" vs 10^-3 computed)
+            if (EPS[i] <= eps * (1 + 1e-9)) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /** The bucket of an activation (the definition the graph implements, computed here in double precision). */
+    public static int bucketOf(double a) {
+        double x = Math.abs(a);
+        if (x == 0) {
+            return 0;
+        }
+        for (int k = 1; k <= THRESHOLDS; k++) {
+            if (x <= EPS[k]) {
+                return k;
+            }
+        }
+        return THRESHOLDS + 1;
+    }
+
+    /** A one-line description of the grid (part of the graph-cache key and of saved results). */
+    public static String describe() {
+        return String.format(Locale.ROOT, "grid 0 + 10^%d..10^%d x%d/decade, top-%d", LOG10_MIN, LOG10_MIN + DECADES,
+                PER_DECADE, TOP_K);
+    }
+
+    /** ε formatted for people: "0 (exact zeros)" or "1.0e-03". */
+    public static String label(int i) {
+        return i == 0 ? "0 (exact zeros)" : String.format(Locale.ROOT, "%.1e", epsilon(i));
+    }
+}
