@@ -11,7 +11,9 @@ public enum PathKind {
     /** JSON or JSON Lines data: logs, trainer_state.json, refinement rounds, AlpacaEval outputs. */
     JSON_DATA("JSON data"),
     /** A TensorBoard event file. */
-    TENSORBOARD_EVENTS("TensorBoard event file");
+    TENSORBOARD_EVENTS("TensorBoard event file"),
+    /** Refinement rounds: plmwb rounds JSONL, AlpacaEval outputs/annotations (file or folder), Arena-Hard answers. */
+    ROUND_DATA("refinement-round data");
 
     private final String description;
 
