@@ -129,9 +129,9 @@ public final class RefinementGenerator {
         meta.put("temperature", Double.toString(s.temperature()));
         meta.put("seed", Long.toString(s.seed()));
         meta.put("selection", s.rule().name());
-        meta.put("model", model.checkpoint().toString());
         String name = model.checkpoint().getFileName() == null ? model.checkpoint().toString()
                 : model.checkpoint().getFileName().toString();
+        meta.put("model", name);
         return new Round(s.roundName(), s.roundIndex(), "", name, name, out, meta);
     }
 
