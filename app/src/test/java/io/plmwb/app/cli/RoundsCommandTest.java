@@ -52,7 +52,8 @@ class RoundsCommandTest {
         }
         String csv = Files.readString(dir.resolve("rounds-win-rate.csv"));
         assertTrue(csv.contains("4.77039"), csv);
-        assertEquals(806, Files.readAllLines(dir.resolve("rounds-table.csv")).size());
+        String table = Files.readString(dir.resolve("rounds-table.csv"));
+        assertEquals(806, table.split("\r\n", -1).length - 1, "header + 805 records (CRLF-terminated)");
         // a second run never overwrites without --overwrite
         WorkbenchCliTest.Run again = WorkbenchCliTest.run("rounds", "export", "--round", fixture("oasst-sft-llama-33b"),
                 "--out", dir.toString());
