@@ -84,7 +84,7 @@ public final class WordDiff {
             ma.forEach(t -> out.add(Kind.DELETE, t));
             mb.forEach(t -> out.add(Kind.INSERT, t));
         } else {
-            middle.forEach(o -> out.add(o.kind(), o.text()));
+            groupChanges(middle, out);
         }
         for (int i = a.size() - suf; i < a.size(); i++) {
             out.add(Kind.EQUAL, a.get(i));
@@ -170,6 +170,41 @@ public final class WordDiff {
         }
         java.util.Collections.reverse(rev);
         return rev;
+    }
+
+    /**
+     * Emits token ops so that each change region reads as "deleted words, then inserted words": a region is a run of
+     * changes, including whitespace-only equal tokens between two changes (which then appear on both sides).
+     */
+    private static void groupChanges(List<Op> ops, Builder out) {
+        int i = 0;
+        while (i < ops.size()) {
+            if (ops.get(i).kind() == Kind.EQUAL) {
+                out.add(Kind.EQUAL, ops.get(i).text());
+                i++;
+                continue;
+            }
+            List<String> del = new ArrayList<>();
+            List<String> ins = new ArrayList<>();
+            int j = i;
+            while (j < ops.size()) {
+                Op o = ops.get(j);
+                if (o.kind() == Kind.DELETE) {
+                    del.add(o.text());
+                } else if (o.kind() == Kind.INSERT) {
+                    ins.add(o.text());
+                } else if (o.text().isBlank() && j + 1 < ops.size() && ops.get(j + 1).kind() != Kind.EQUAL) {
+                    del.add(o.text());
+                    ins.add(o.text());
+                } else {
+                    break;
+                }
+                j++;
+            }
+            del.forEach(t -> out.add(Kind.DELETE, t));
+            ins.forEach(t -> out.add(Kind.INSERT, t));
+            i = j;
+        }
     }
 
     private static int at(int[] snapshot, int d, int k) {

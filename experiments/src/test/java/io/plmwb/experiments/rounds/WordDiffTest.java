@@ -31,6 +31,15 @@ class WordDiffTest {
     }
 
     @Test
+    void aRewrittenPhraseReadsAsOneDeletionThenOneInsertion() {
+        WordDiff.Result r = WordDiff.diff("And the king said unto him", "And he saith unto him");
+        assertEquals(List.of(new Op(Kind.EQUAL, "And "), new Op(Kind.DELETE, "the king said"),
+                new Op(Kind.INSERT, "he saith"), new Op(Kind.EQUAL, " unto him")), r.ops());
+        assertEquals(2, r.inserted());
+        assertEquals(3, r.deleted());
+    }
+
+    @Test
     void insertionsAtTheEndAndIdenticalTexts() {
         WordDiff.Result r = WordDiff.diff("In the beginning", "In the beginning God created");
         assertEquals(List.of(new Op(Kind.EQUAL, "In the beginning"), new Op(Kind.INSERT, " God created")), r.ops());
