@@ -74,9 +74,16 @@ public class WorkbenchApp extends Application {
         var start = startWorkspace();
         start.ifPresent(mainModel::select);
 
-        Path demoRounds = initialRounds();
-        if (demoRounds != null) {
-            rounds.open(demoRounds);
+        String roundsOption = System.getProperty("plmwb.rounds");
+        if (roundsOption != null && !roundsOption.isBlank()) {
+            // -Dplmwb.rounds=PATH[,PATH…]: compare these rounds (e.g. two AlpacaEval folders) from the start
+            rounds.openAll(java.util.Arrays.stream(roundsOption.split(",")).map(String::strip).map(Path::of)
+                    .toList());
+        } else {
+            Path demoRounds = initialRounds();
+            if (demoRounds != null) {
+                rounds.open(demoRounds);
+            }
         }
         Path initial = initialModel();
         if (initial != null) {

@@ -24,9 +24,9 @@ public final class PublishedReference {
 
     /** SPPO per-iteration tables (uclaml/SPPO README), AlpacaEval 2 LC and raw. */
     public static final List<Iterations> SPPO = List.of(
-            new Iterations("SPPO Mistral-7B-Instruct-v0.2", "uclaml/SPPO README",
+            new Iterations("SPPO Mistral-7B", "uclaml/SPPO README, Mistral-7B-Instruct-v0.2",
                     new double[] {17.11, 24.79, 26.89, 28.53}, new double[] {14.72, 23.51, 27.62, 31.02}),
-            new Iterations("SPPO Llama-3-8B-Instruct", "uclaml/SPPO README",
+            new Iterations("SPPO Llama-3-8B", "uclaml/SPPO README, Llama-3-8B-Instruct",
                     new double[] {22.92, 31.73, 35.15, 38.77}, new double[] {22.57, 31.74, 35.98, 39.85}));
 
     private PublishedReference() {

@@ -35,14 +35,14 @@ public final class RoundsCharts {
         int added = 0;
         if (!judged.isEmpty()) {
             double[] x = judged.stream().mapToDouble(RoundStats::index).toArray();
-            b.addSeries(Series.xy("Raw win rate (± SE)", x, judged.stream().mapToDouble(RoundStats::winRate).toArray())
+            b.addSeries(Series.xy("Raw win rate ± SE", x, judged.stream().mapToDouble(RoundStats::winRate).toArray())
                     .yError(judged.stream().mapToDouble(RoundStats::standardError)
                             .map(v -> Double.isNaN(v) ? 0 : v).toArray())
                     .markers(true).color("#1f77b4").build());
             double[] lc = judged.stream().mapToDouble(s -> s.lengthControlled() == null ? Double.NaN
                     : s.lengthControlled().winRate()).toArray();
             if (java.util.Arrays.stream(lc).anyMatch(v -> !Double.isNaN(v))) {
-                b.addSeries(Series.xy("Length-adjusted (approx., no difficulty term)", x, lc).markers(true)
+                b.addSeries(Series.xy("Length-adjusted (approx.)", x, lc).markers(true)
                         .color("#d62728").build());
             }
             b.addSeries(Series.xy("Discrete win rate", x, judged.stream().mapToDouble(RoundStats::discreteWinRate)
@@ -57,14 +57,20 @@ public final class RoundsCharts {
                 for (int j = 0; j < x.length; j++) {
                     x[j] = j;
                 }
-                b.addSeries(Series.xy(it.label() + " raw (published)", x, it.raw()).lineStyle(LineStyle.DASHED)
+                b.addSeries(Series.xy(it.label() + " raw*", x, it.raw()).lineStyle(LineStyle.DASHED)
                         .color(colors[i]).build());
-                b.addSeries(Series.xy(it.label() + " LC (published)", x, it.lengthControlled())
+                b.addSeries(Series.xy(it.label() + " LC*", x, it.lengthControlled())
                         .lineStyle(LineStyle.DOTTED).color(colors[i]).build());
                 i++;
             }
-            b.addMarker(Marker.horizontal(PublishedReference.ARIES_RAW, "ARIES raw 63.3 (published)"));
-            b.addMarker(Marker.horizontal(PublishedReference.ARIES_LC, "ARIES LC 62.3 (published)"));
+            double top = 70;
+            for (RoundStats st : judged) {
+                top = Math.max(top, st.winRate() + 10);
+            }
+            b.yAxis(Axis.of("Win rate vs baseline", "%").withRange(0.0, Math.min(100, Math.ceil(top / 10) * 10)));
+            b.subtitle(subtitle(judged) + " · * published, other models (ARIES: Llama-3.1-8B; SPPO: uclaml/SPPO)");
+            b.addMarker(Marker.horizontal(PublishedReference.ARIES_RAW, "ARIES raw 63.3*"));
+            b.addMarker(Marker.horizontal(PublishedReference.ARIES_LC, "ARIES LC 62.3*"));
             added++;
         }
         return added == 0 ? null : b.build();

@@ -46,6 +46,7 @@ public final class RoundsView extends FxmlWorkspace {
     @FXML private Label statusLabel;
     @FXML private Button openButton;
     @FXML private Button exportTableButton;
+    @FXML private Button addButton;
     @FXML private ComboBox<ColumnMode> modeBox;
     @FXML private ComboBox<String> stepsRoundBox;
     @FXML private ComboBox<String> baselineBox;
@@ -88,6 +89,9 @@ public final class RoundsView extends FxmlWorkspace {
         sourceLabel.textProperty().bind(model.sourceProperty());
         statusLabel.textProperty().bind(model.statusProperty());
         exportTableButton.disableProperty().bind(model.comparisonProperty().isNull());
+        addButton.disableProperty().bind(model.comparisonProperty().isNull());
+        addButton.setTooltip(new Tooltip("Add the rounds of another file (e.g. the next round's model_outputs.json, "
+                + "whose annotations.json beside it is read too)"));
 
         modeBox.getItems().setAll(ColumnMode.values());
         modeBox.setConverter(converter(m -> m == ColumnMode.ROUNDS ? "one per round" : "refinement steps of"));
@@ -109,11 +113,10 @@ public final class RoundsView extends FxmlWorkspace {
                 model.baselineColumnProperty().set(i.intValue());
             }
         });
-        model.columnLabels().addListener((ListChangeListener<String>) c -> {
-            syncing = true;
-            baselineBox.getSelectionModel().select(model.baselineColumnProperty().get());
-            syncing = false;
-        });
+        // after the combo box has taken the new items: show the baseline column the model uses
+        model.columnLabels().addListener((ListChangeListener<String>) c -> javafx.application.Platform.runLater(
+                this::syncBaseline));
+        model.baselineColumnProperty().addListener((o, a, b) -> syncBaseline());
 
         searchField.textProperty().bindBidirectional(model.searchProperty());
         datasetBox.setItems(model.datasets());
@@ -198,6 +201,15 @@ public final class RoundsView extends FxmlWorkspace {
         }
         target.openExportDialog();
         return true;
+    }
+
+    private void syncBaseline() {
+        syncing = true;
+        try {
+            baselineBox.getSelectionModel().select(model.baselineColumnProperty().get());
+        } finally {
+            syncing = false;
+        }
     }
 
     private void syncListSelection() {
@@ -421,6 +433,20 @@ public final class RoundsView extends FxmlWorkspace {
         File f = chooser.showOpenDialog(openButton.getScene().getWindow());
         if (f != null) {
             opener.accept(f.toPath());
+        }
+    }
+
+    @FXML
+    private void onAdd() {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle("Add a round (its answers are compared prompt by prompt with the rounds shown)");
+        chooser.getExtensionFilters().addAll(
+                new FileChooser.ExtensionFilter("Rounds (JSONL, AlpacaEval JSON, Arena-Hard JSONL)", "*.jsonl",
+                        "*.json"),
+                new FileChooser.ExtensionFilter("All files", "*"));
+        File f = chooser.showOpenDialog(addButton.getScene().getWindow());
+        if (f != null) {
+            model.add(f.toPath());
         }
     }
 

@@ -118,13 +118,21 @@ public final class RoundsViewModel {
     private final ReadOnlyStringWrapper source = new ReadOnlyStringWrapper("No rounds open");
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("");
     private final ObservableList<String> problems = FXCollections.observableArrayList();
+    private final ObservableList<String> problemsView = FXCollections.unmodifiableObservableList(problems);
     private final ObservableList<PromptRow> rows = FXCollections.observableArrayList();
+    private final ObservableList<PromptRow> rowsView = FXCollections.unmodifiableObservableList(rows);
     private final ObservableList<Column> columns = FXCollections.observableArrayList();
+    private final ObservableList<Column> columnsView = FXCollections.unmodifiableObservableList(columns);
     private final ObservableList<StatsRow> statsRows = FXCollections.observableArrayList();
+    private final ObservableList<StatsRow> statsRowsView = FXCollections.unmodifiableObservableList(statsRows);
     private final ObservableList<String> pairedLines = FXCollections.observableArrayList();
+    private final ObservableList<String> pairedLinesView = FXCollections.unmodifiableObservableList(pairedLines);
     private final ObservableList<String> roundNames = FXCollections.observableArrayList();
+    private final ObservableList<String> roundNamesView = FXCollections.unmodifiableObservableList(roundNames);
     private final ObservableList<String> columnLabels = FXCollections.observableArrayList();
+    private final ObservableList<String> columnLabelsView = FXCollections.unmodifiableObservableList(columnLabels);
     private final ObservableList<String> datasets = FXCollections.observableArrayList();
+    private final ObservableList<String> datasetsView = FXCollections.unmodifiableObservableList(datasets);
     private final ReadOnlyIntegerWrapper selected = new ReadOnlyIntegerWrapper(-1);
     private final ReadOnlyStringWrapper selectedInstruction = new ReadOnlyStringWrapper("");
     private final ReadOnlyObjectWrapper<ChartSpec> winRateChart = new ReadOnlyObjectWrapper<>();
@@ -160,6 +168,7 @@ public final class RoundsViewModel {
     private List<Round> rounds = List.of();
     private List<RoundStats> stats = List.of();
     private Path openPath;
+    private List<Path> sources = List.of();
     private long loadSeq;
 
     public RoundsViewModel(TaskExecutor executor, CurrentModel current) {
@@ -186,27 +195,45 @@ public final class RoundsViewModel {
 
     // ---- opening
 
-    /** Reads a round file or AlpacaEval folder in the background and shows it. */
+    /** Reads a round file or AlpacaEval folder in the background and shows it (replacing what is shown). */
     public void open(Path path) {
+        openAll(List.of(path));
+    }
+
+    /** Adds the rounds of another file or folder to those shown (for round-vs-round comparisons). */
+    public void add(Path path) {
+        List<Path> all = new ArrayList<>(sources);
+        all.add(path);
+        openAll(all);
+    }
+
+    /** Reads several sources into one comparison, in order (a non-native source becomes round i). */
+    public void openAll(List<Path> paths) {
         long seq = ++loadSeq;
         busy.set(true);
-        status.set("Reading " + path.getFileName() + "…");
-        executor.execute(BackgroundTask.of("Read rounds " + path.getFileName(), ctx -> {
+        List<Path> list = List.copyOf(paths);
+        String names = String.join(" + ", list.stream().map(p -> String.valueOf(p.getFileName())).toList());
+        status.set("Reading " + names + "…");
+        executor.execute(BackgroundTask.of("Read rounds " + names, ctx -> {
             ctx.message("reading");
-            return RoundImporters.read(path, null);
+            return RoundImporters.load(list.stream().map(RoundImporters.Source::of).toList());
         }).onSuccess(r -> {
             if (seq == loadSeq) {
-                openPath = path;
-                show(r, path.toString());
+                sources = list;
+                openPath = list.get(list.size() - 1);
+                show(r, String.join("  +  ", list.stream().map(Path::toString).toList()));
             }
         }).onFailure(e -> {
-            status.set("Could not read " + path.getFileName() + ": " + Dialogs.reason(e));
-            Dialogs.error("Cannot read the rounds in " + path, e);
+            status.set("Could not read " + names + ": " + Dialogs.reason(e));
+            Dialogs.error("Cannot read the rounds in " + names, e);
         }).onFinished(() -> busy.set(false)));
     }
 
     /** Shows rounds already read (also used by tests). */
     public void show(ImportResult result, String where) {
+        if (where != null && sources.isEmpty()) {
+            sources = List.of(Path.of(where));
+        }
         rounds = result.rounds();
         problems.setAll(result.issues().stream().map(ImportIssue::toString).toList());
         RoundComparison c = RoundComparison.of(rounds);
@@ -640,37 +667,37 @@ public final class RoundsViewModel {
 
     /** Import problems (file:line: message) and unmatched-instruction reports. */
     public ObservableList<String> problems() {
-        return FXCollections.unmodifiableObservableList(problems);
+        return problemsView;
     }
 
     /** The filtered, sorted prompt list. */
     public ObservableList<PromptRow> rows() {
-        return FXCollections.unmodifiableObservableList(rows);
+        return rowsView;
     }
 
     /** The columns of the selected prompt. */
     public ObservableList<Column> columns() {
-        return FXCollections.unmodifiableObservableList(columns);
+        return columnsView;
     }
 
     public ObservableList<StatsRow> statsRows() {
-        return FXCollections.unmodifiableObservableList(statsRows);
+        return statsRowsView;
     }
 
     public ObservableList<String> pairedLines() {
-        return FXCollections.unmodifiableObservableList(pairedLines);
+        return pairedLinesView;
     }
 
     public ObservableList<String> roundNames() {
-        return FXCollections.unmodifiableObservableList(roundNames);
+        return roundNamesView;
     }
 
     public ObservableList<String> columnLabels() {
-        return FXCollections.unmodifiableObservableList(columnLabels);
+        return columnLabelsView;
     }
 
     public ObservableList<String> datasets() {
-        return FXCollections.unmodifiableObservableList(datasets);
+        return datasetsView;
     }
 
     /** Index of the shown prompt in the comparison (-1: none). */
