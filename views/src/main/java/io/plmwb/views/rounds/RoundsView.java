@@ -67,6 +67,8 @@ public final class RoundsView extends FxmlWorkspace {
     @FXML private GridPane generateGrid;
     @FXML private ListView<String> problemList;
     @FXML private javafx.scene.control.Tab problemsTab;
+    @FXML private javafx.scene.control.SplitPane mainSplit;
+    @FXML private javafx.scene.control.TabPane tabs;
 
     private final RoundsViewModel model;
     private final Consumer<Path> opener;
@@ -174,6 +176,9 @@ public final class RoundsView extends FxmlWorkspace {
         model.problems().addListener((ListChangeListener<String>) c ->
                 problemsTab.setText("Problems (" + model.problems().size() + ")"));
         buildGenerateForm();
+        // the charts need the room: give the lower half more height while their tab is shown
+        tabs.getSelectionModel().selectedIndexProperty().addListener((o, a, i) ->
+                mainSplit.setDividerPositions(i.intValue() == 1 || i.intValue() == 2 ? 0.3 : 0.55));
 
         fillColumns();
         fillPaired();

@@ -225,7 +225,8 @@ public final class RoundsViewModel {
             }
         }).onFailure(e -> {
             status.set("Could not read " + names + ": " + Dialogs.reason(e));
-            Dialogs.error("Cannot read the rounds in " + names, e);
+            Dialogs.error("Cannot read the rounds in " + String.join(", ", list.stream().map(Path::toString)
+                    .toList()), e);
         }).onFinished(() -> busy.set(false)));
     }
 
