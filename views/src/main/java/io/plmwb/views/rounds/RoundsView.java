@@ -283,10 +283,10 @@ public final class RoundsView extends FxmlWorkspace {
                 }
                 shown += t.length();
                 Text node = new Text(t);
-                node.getStyleClass().add(switch (op.kind()) {
-                    case EQUAL -> "diff-equal";
-                    case INSERT -> "diff-insert";
-                    case DELETE -> "diff-delete";
+                node.getStyleClass().add(switch (op.change()) {
+                    case SAME -> "diff-equal";
+                    case INSERTED -> "diff-insert";
+                    case DELETED -> "diff-delete";
                 });
                 flow.getChildren().add(node);
             }

@@ -101,8 +101,15 @@ public final class RoundsViewModel {
         }
     }
 
+    /** How a run of text compares with the baseline column. */
+    public enum Change { SAME, INSERTED, DELETED }
+
+    /** A run of text of a column with its change against the baseline. */
+    public record Segment(Change change, String text) {
+    }
+
     /** One column of the side-by-side view for the selected prompt. */
-    public record Column(String label, boolean baseline, boolean missing, List<WordDiff.Op> ops, String text,
+    public record Column(String label, boolean baseline, boolean missing, List<Segment> ops, String text,
                          String stats, String verdict, String rationale, int inserted, int deleted) {
     }
 
@@ -516,7 +523,12 @@ public final class RoundsViewModel {
                 continue;
             }
             WordDiff.Result d = k == b || base == null ? null : WordDiff.diff(base.text(), s.text());
-            List<WordDiff.Op> ops = d == null ? List.of(new WordDiff.Op(WordDiff.Kind.EQUAL, s.text())) : d.ops();
+            List<Segment> ops = d == null ? List.of(new Segment(Change.SAME, s.text()))
+                    : d.ops().stream().map(o -> new Segment(switch (o.kind()) {
+                        case EQUAL -> Change.SAME;
+                        case INSERT -> Change.INSERTED;
+                        case DELETE -> Change.DELETED;
+                    }, o.text())).toList();
             StringBuilder st = new StringBuilder();
             st.append(String.format(Locale.ROOT, "%,d chars", s.chars()));
             if (s.tokens() != null) {

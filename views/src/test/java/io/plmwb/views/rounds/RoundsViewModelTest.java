@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.plmwb.engine.task.SyncTaskExecutor;
-import io.plmwb.experiments.rounds.WordDiff;
 import io.plmwb.views.common.CurrentModel;
 import io.plmwb.views.common.Dialogs;
 import io.plmwb.views.rounds.RoundsViewModel.ColumnMode;
@@ -64,7 +63,7 @@ class RoundsViewModelTest {
         assertTrue(vm.columns().get(0).verdict().contains("preference 1.000 (loss)"));
         RoundsViewModel.Column rlhf = vm.columns().get(1);
         StringBuilder rebuilt = new StringBuilder();
-        rlhf.ops().stream().filter(o -> o.kind() != WordDiff.Kind.DELETE).forEach(o -> rebuilt.append(o.text()));
+        rlhf.ops().stream().filter(o -> o.change() != RoundsViewModel.Change.DELETED).forEach(o -> rebuilt.append(o.text()));
         assertEquals(rlhf.text(), rebuilt.toString(), "the diff's kept + inserted text is the column's answer");
         assertTrue(rlhf.inserted() > 0 && rlhf.deleted() > 0);
         assertTrue(vm.winRateChartProperty().get() != null && vm.lengthChartProperty().get() != null);
