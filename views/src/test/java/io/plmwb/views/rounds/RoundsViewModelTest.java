@@ -143,4 +143,32 @@ class RoundsViewModelTest {
         assertEquals(1, vm.rows().size());
         assertTrue(vm.problems().get(0).contains(partly + ":2:"), vm.problems().toString());
     }
+
+    @Test
+    void generatesARoundWithTheModelShownInModelsAndOpensIt() throws Exception {
+        CurrentModel current = new CurrentModel();
+        Path nano = Path.of(System.getProperty("plmwb.root", ".."), "datasets", "models", "plm-nano");
+        current.show("plm-nano", nano, io.plmwb.engine.model.ConfigLoader.load(nano));
+        RoundsViewModel g = new RoundsViewModel(new SyncTaskExecutor(), current);
+        assertTrue(g.canGenerate());
+        Path prompts = dir.resolve("p.txt");
+        Files.writeString(prompts, "And God said\nBlessed are the meek\n");
+        g.genStepsProperty().set(1);
+        g.genMaxTokensProperty().set(5);
+        g.genRuleProperty().set("last_answering");
+        g.genRoundNameProperty().set("mine");
+        Path out = dir.resolve("gen.jsonl");
+        g.generate(prompts, out);
+        assertEquals(List.of(), messages);
+        assertTrue(g.generateStatusProperty().get().startsWith("Wrote " + out), g.generateStatusProperty().get());
+        assertEquals(2, g.rows().size(), "the new round is opened");
+        assertEquals(List.of("mine"), g.roundNames());
+        assertEquals(ColumnMode.STEPS, g.columnModeProperty().get(), "one round with steps: columns are its steps");
+        assertEquals(2, g.columns().size());
+        g.genRuleProperty().set("no such rule");
+        g.generate(prompts, dir.resolve("other.jsonl"));
+        assertEquals(1, messages.size());
+        assertTrue(messages.get(0).reason().contains("unknown selection rule"), messages.get(0).reason());
+        assertFalse(Files.exists(dir.resolve("other.jsonl")));
+    }
 }
