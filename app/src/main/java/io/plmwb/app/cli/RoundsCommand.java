@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "rounds", mixinStandardHelpOptions = true,
         description = {"Refinement rounds: win rate vs the judge's baseline = 100·mean(preference − 1) with standard "
-                + "error, wins/losses/draws, discrete win rate, seeded bootstrap 95% interval, average length, a "
+                + "error, wins/losses/draws, discrete win rate, seeded bootstrap 95%% interval, average length, a "
                 + "length-adjusted win rate (an approximation of AlpacaEval's LC without its instruction-difficulty "
                 + "term) and round-vs-round paired comparisons on shared prompts.",
             "With --out DIR it also writes the charts (PNG/SVG/PDF + CSV) and the comparison table (CSV + Markdown)."},
