@@ -8,6 +8,7 @@ import io.plmwb.views.latency.LatencyView;
 import io.plmwb.views.models.ModelsView;
 import io.plmwb.views.models.ModelsViewModel;
 import io.plmwb.views.rounds.RoundsView;
+import io.plmwb.views.rounds.RoundsViewModel;
 import io.plmwb.views.schedules.SchedulesView;
 import io.plmwb.views.settings.AppSettings;
 import io.plmwb.views.settings.SettingsStore;
@@ -29,6 +30,8 @@ public class WorkbenchApp extends Application {
 
     /** The default checkpoint the app opens on start (the bundled nano model), relative to the install folder. */
     static final String DEFAULT_MODEL = "datasets/models/plm-nano";
+    /** The rounds the Refinement Rounds workspace shows first (generated with plm-nano), relative to the install. */
+    static final String DEFAULT_ROUNDS = "datasets/rounds/plm-nano-demo.jsonl";
 
     private FxTaskExecutor executor;
     private MainViewModel mainModel;
@@ -44,6 +47,7 @@ public class WorkbenchApp extends Application {
         ModelsViewModel models = new ModelsViewModel(executor, javafx.application.Platform::runLater,
                 settings.engineThreads, current);
         sparsity = new SparsityViewModel(executor, current, settings.engineThreads);
+        RoundsViewModel rounds = new RoundsViewModel(executor, current);
         MainViewModel.OpenRouter router = (OpenTarget target) -> switch (target.kind()) {
             case HF_CHECKPOINT -> {
                 models.openCheckpoint(target.path());
@@ -52,6 +56,10 @@ public class WorkbenchApp extends Application {
             case SPARSITY_RESULT -> {
                 sparsity.open(target.path());
                 yield WorkspaceId.SPARSITY;
+            }
+            case ROUND_DATA -> {
+                rounds.open(target.path());
+                yield WorkspaceId.ROUNDS;
             }
             default -> null;
         };
@@ -64,7 +72,7 @@ public class WorkbenchApp extends Application {
         workspaces.put(WorkspaceId.KV_CACHE, new KvCacheView());
         workspaces.put(WorkspaceId.LATENCY, new LatencyView());
         workspaces.put(WorkspaceId.SCHEDULES, new SchedulesView());
-        workspaces.put(WorkspaceId.ROUNDS, new RoundsView());
+        workspaces.put(WorkspaceId.ROUNDS, new RoundsView(rounds, mainModel::open));
 
         mainView = new MainView(mainModel, workspaces);
         mainView.load();
@@ -73,6 +81,17 @@ public class WorkbenchApp extends Application {
         var start = startWorkspace();
         start.ifPresent(mainModel::select);
 
+        String roundsOption = System.getProperty("plmwb.rounds");
+        if (roundsOption != null && !roundsOption.isBlank()) {
+            // -Dplmwb.rounds=PATH[,PATH…]: compare these rounds (e.g. two AlpacaEval folders) from the start
+            rounds.openAll(java.util.Arrays.stream(roundsOption.split(",")).map(String::strip).map(Path::of)
+                    .toList());
+        } else {
+            Path demoRounds = initialRounds();
+            if (demoRounds != null) {
+                rounds.open(demoRounds);
+            }
+        }
         Path initial = initialModel();
         if (initial != null) {
             mainModel.open(initial, start.isEmpty());
@@ -95,6 +114,18 @@ public class WorkbenchApp extends Application {
         }
         System.err.println("Unknown workspace '" + name + "' in -Dplmwb.workspace; starting on Models");
         return java.util.Optional.empty();
+    }
+
+    /** The bundled demo rounds, if present under {@code plmwb.home}. */
+    static Path initialRounds() {
+        String home = System.getProperty("plmwb.home");
+        if (home != null) {
+            Path p = Path.of(home).resolve(DEFAULT_ROUNDS);
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        return null;
     }
 
     /** The model to open at start: {@code -Dplmwb.open=PATH}, else the bundled default if it is there. */

@@ -44,6 +44,10 @@ public final class PathInspector {
         if (Files.isRegularFile(dir.resolve("config.json"))) {
             return checkpoint(dir, dir.resolve("config.json"));
         }
+        var rounds = io.plmwb.experiments.rounds.RoundImporters.sniff(dir);
+        if (rounds.isPresent()) {
+            return new OpenTarget(dir, PathKind.ROUND_DATA, rounds.get().description());
+        }
         try (Stream<Path> entries = Files.list(dir)) {
             Path[] files = entries.filter(Files::isRegularFile).toArray(Path[]::new);
             if (files.length == 0) {
@@ -133,6 +137,10 @@ public final class PathInspector {
         }
         if (name.endsWith(".csv") || name.endsWith(".tsv") || name.endsWith(".txt")) {
             return new OpenTarget(file, PathKind.TABLE, "table, " + size + " bytes");
+        }
+        var rounds = io.plmwb.experiments.rounds.RoundImporters.sniff(file);
+        if (rounds.isPresent()) {
+            return new OpenTarget(file, PathKind.ROUND_DATA, rounds.get().description() + ", " + size + " bytes");
         }
         String text = new String(head, StandardCharsets.UTF_8).stripLeading();
         if (name.endsWith(".sparsity.json") || text.startsWith("{") && text.contains("\"plmwb-sparsity\"")) {

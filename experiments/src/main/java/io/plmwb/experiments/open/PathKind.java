@@ -13,7 +13,9 @@ public enum PathKind {
     /** A saved Sparsity workspace result ({@code *.sparsity.json}). */
     SPARSITY_RESULT("sparsity result"),
     /** A TensorBoard event file. */
-    TENSORBOARD_EVENTS("TensorBoard event file");
+    TENSORBOARD_EVENTS("TensorBoard event file"),
+    /** Refinement rounds: plmwb rounds JSONL, AlpacaEval outputs/annotations (file or folder), Arena-Hard answers. */
+    ROUND_DATA("refinement-round data");
 
     private final String description;
 

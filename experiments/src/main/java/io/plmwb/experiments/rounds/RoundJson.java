@@ -1,0 +1,54 @@
+package io.plmwb.experiments.rounds;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** The JSON setup shared by the round readers and writer: streaming, with room for very long answers. */
+final class RoundJson {
+
+    /** Longest string value accepted (characters); a 10 MB answer is far below it. */
+    static final int MAX_STRING_CHARS = 512 * 1024 * 1024;
+
+    static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_STRING_CHARS).build())
+            .build();
+    static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
+
+    private RoundJson() {
+    }
+
+    /** The text field, or null when absent or not a string. */
+    static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v != null && v.isTextual() ? v.textValue() : null;
+    }
+
+    /** A short description of a JSON error: Jackson's first line, without its source dump. */
+    static String describe(JsonProcessingException e) {
+        String m = e.getOriginalMessage();
+        if (m == null) {
+            m = e.getClass().getSimpleName();
+        }
+        int nl = m.indexOf('\n');
+        m = nl < 0 ? m : m.substring(0, nl);
+        if (m.length() > 200) {
+            m = m.substring(0, 200) + "…";
+        }
+        return m;
+    }
+
+    /** 1-based line of a parser location (0 when unknown). */
+    static int line(JsonLocation loc) {
+        return loc == null ? 0 : Math.max(0, loc.getLineNr());
+    }
+
+    /** "…" abbreviation of a long instruction for messages. */
+    static String abbreviate(String s) {
+        String one = s.replaceAll("\\s+", " ").strip();
+        return one.length() <= 60 ? "\"" + one + "\"" : "\"" + one.substring(0, 57) + "…\"";
+    }
+}
