@@ -79,7 +79,13 @@ public final class KvCharts {
      * a horizontal marker: where a line crosses a budget is the longest context that fits.
      */
     public static ChartSpec memoryVsBudgets(String model, KvCacheAnalysis a, List<DeviceBudget> devices) {
-        long[] ctx = contexts(a.config().maxPositionEmbeddings());
+        // draw far enough to show where the native layout crosses the largest budget
+        long reach = a.config().maxPositionEmbeddings();
+        for (DeviceBudget d : devices) {
+            KvCacheAnalysis.Fit f = a.fit(a.summary().nativeLayout(), d.bytes());
+            reach = Math.max(reach, Math.min(2 * f.maxContext(), KvCacheAnalysis.MAX_SEARCH / 4));
+        }
+        long[] ctx = contexts(reach);
         double[] x = new double[ctx.length];
         for (int i = 0; i < ctx.length; i++) {
             x[i] = ctx[i];
@@ -91,16 +97,35 @@ public final class KvCharts {
                 .xAxis(Axis.of("context", "tokens").withLog(true))
                 .yAxis(Axis.of("memory", "GiB").withLog(true))
                 .legend(true, LegendPosition.RIGHT);
+        double lo = Double.MAX_VALUE;
+        double hi = 0;
         for (KvLayout l : a.layouts()) {
             double[] y = new double[ctx.length];
             for (int i = 0; i < ctx.length; i++) {
                 y[i] = a.memoryAt(l, ctx[i]) / GIB;
+                lo = Math.min(lo, y[i]);
+                hi = Math.max(hi, y[i]);
             }
             b.addSeries(Series.xy(label(l), x, y).markers(true).build());
         }
-        List<DeviceBudget> sorted = new ArrayList<>(devices);
-        for (DeviceBudget d : sorted) {
-            b.addMarker(Marker.horizontal(d.gib(), d.label()));
+        // one marker per budget size (devices with the same budget share it), all inside the y range
+        java.util.Map<Long, List<String>> bySize = new java.util.TreeMap<>();
+        for (DeviceBudget d : devices) {
+            bySize.computeIfAbsent(d.bytes(), k -> new ArrayList<>()).add(d.name());
+        }
+        for (var e : bySize.entrySet()) {
+            double gib = e.getKey() / GIB;
+            b.addMarker(Marker.horizontal(gib, String.join(", ", e.getValue()) + " · "
+                    + new DeviceBudget("x", e.getKey()).label().substring(4)));
+            lo = Math.min(lo, gib);
+            hi = Math.max(hi, gib);
+        }
+        if (hi > 0) {
+            double top = bySize.isEmpty() ? hi * 1.5 : Math.min(hi * 1.5, 3 * bySize.keySet().stream()
+                    .mapToLong(Long::longValue).max().getAsLong() / GIB);
+            // whole decades, so the log axis gets round tick labels
+            b.yAxis(Axis.of("memory", "GiB").withLog(true).withRange(Math.pow(10, Math.floor(Math.log10(lo / 1.2))),
+                    Math.pow(10, Math.ceil(Math.log10(top)))));
         }
         return b.build();
     }
