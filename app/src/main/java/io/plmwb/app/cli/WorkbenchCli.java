@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             LogitsCommand.class,
             GenerateCommand.class,
             BenchCommand.class,
+            KvCommand.class,
             SparsityCommand.class,
             SparsityBenchCommand.class,
             RoundsCommand.class,

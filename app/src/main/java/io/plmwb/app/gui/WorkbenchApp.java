@@ -4,6 +4,7 @@ import io.plmwb.experiments.open.OpenTarget;
 import io.plmwb.views.common.CurrentModel;
 import io.plmwb.views.common.FxTaskExecutor;
 import io.plmwb.views.kvcache.KvCacheView;
+import io.plmwb.views.kvcache.KvCacheViewModel;
 import io.plmwb.views.latency.LatencyView;
 import io.plmwb.views.models.ModelsView;
 import io.plmwb.views.models.ModelsViewModel;
@@ -37,6 +38,7 @@ public class WorkbenchApp extends Application {
     private MainViewModel mainModel;
     private MainView mainView;
     private SparsityViewModel sparsity;
+    private KvCacheViewModel kv;
 
     @Override
     public void start(Stage stage) {
@@ -69,7 +71,12 @@ public class WorkbenchApp extends Application {
         Map<WorkspaceId, Workspace> workspaces = new EnumMap<>(WorkspaceId.class);
         workspaces.put(WorkspaceId.MODELS, new ModelsView(models, mainModel::open));
         workspaces.put(WorkspaceId.SPARSITY, new SparsityView(sparsity));
-        workspaces.put(WorkspaceId.KV_CACHE, new KvCacheView());
+        kv = new KvCacheViewModel(executor, current, settings.engineThreads, settings.deviceBudgets,
+                list -> {
+                    settings.deviceBudgets = new java.util.ArrayList<>(list);
+                    mainModel.persist();
+                });
+        workspaces.put(WorkspaceId.KV_CACHE, new KvCacheView(kv));
         workspaces.put(WorkspaceId.LATENCY, new LatencyView());
         workspaces.put(WorkspaceId.SCHEDULES, new SchedulesView());
         workspaces.put(WorkspaceId.ROUNDS, new RoundsView(rounds, mainModel::open));
@@ -159,7 +166,12 @@ public class WorkbenchApp extends Application {
         return executor;
     }
 
-    /** For UI tests: the Sparsity workspace's view model. */
+    /** For UI tests: the KV Cache workspace's view model. */
+    public KvCacheViewModel kvModel() {
+        return kv;
+    }
+
+    /** For UI tests: the Sparsity view model. */
     public SparsityViewModel sparsityModel() {
         return sparsity;
     }

@@ -166,6 +166,54 @@ public final class DecoderSession implements AutoCloseable {
     }
 
     /**
+     * One cache tensor as the session holds it in native memory.
+     *
+     * @param name  the graph input it is fed to ({@code past.<layer>.latent}, {@code past.<layer>.key}, …)
+     * @param shape its shape (the sequence axis equals {@link #cacheLength()})
+     * @param dtype its element type as DJL names it ("float32", …)
+     * @param bytes shape size × element bytes
+     */
+    public record CacheTensor(String name, long[] shape, String dtype, long bytes) {
+        public CacheTensor {
+            shape = shape.clone();
+        }
+
+        @Override
+        public long[] shape() {
+            return shape.clone();
+        }
+
+        /** The layer index in the name ({@code past.12.latent} → 12), or -1 if it has none. */
+        public int layer() {
+            String[] parts = name.split("\\.");
+            if (parts.length >= 2) {
+                try {
+                    return Integer.parseInt(parts[1]);
+                } catch (NumberFormatException e) {
+                    return -1;
+                }
+            }
+            return -1;
+        }
+
+        /** What the tensor holds: the last name component ("latent", "key", "value"). */
+        public String part() {
+            return name.substring(name.lastIndexOf('.') + 1);
+        }
+    }
+
+    /** The cache tensors held right now, read from the native tensors' own shapes and types (not from the config). */
+    public List<CacheTensor> cacheTensors() {
+        List<CacheTensor> out = new ArrayList<>();
+        for (Map.Entry<String, NDArray> e : cache.entrySet()) {
+            NDArray a = e.getValue();
+            out.add(new CacheTensor(e.getKey(), a.getShape().getShape(), a.getDataType().toString().toLowerCase(
+                    java.util.Locale.ROOT), a.getShape().size() * a.getDataType().getNumOfBytes()));
+        }
+        return out;
+    }
+
+    /**
      * Sets the receiver of the graph's extra outputs (null: none). Without a tap extra outputs are computed by ONNX
      * Runtime but dropped without being copied.
      */

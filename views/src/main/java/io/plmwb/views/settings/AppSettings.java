@@ -20,6 +20,8 @@ public final class AppSettings {
     public String workspace = "MODELS";
     public int engineThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
     public List<String> recentFiles = new ArrayList<>();
+    /** KV Cache workspace device budgets as {@code NAME=SIZE} strings; null: the defaults. */
+    public List<String> deviceBudgets;
 
     /** Puts {@code path} first in the recent list, without duplicates, capped at {@link #MAX_RECENT}. */
     public void addRecent(String path) {
