@@ -114,10 +114,12 @@ public final class SparsityCharts {
 
     /** Mean zero fraction per layer with ± one standard deviation over the tokens, one line per model/prompt. */
     public static ChartSpec perLayer(List<Line> lines, int epsIndex) {
+        int maxLayers = lines.stream().mapToInt(l -> l.layers().length).max().orElse(1);
         ChartSpec.Builder b = ChartSpec.builder("sparsity-per-layer", ChartKind.LINE)
                 .title("Mean zero fraction per layer (± 1 s.d. over tokens)")
                 .subtitle(epsText(epsIndex))
-                .xAxis(Axis.of("layer", "")).yAxis(Axis.of("zero fraction", "").withRange(0.0, 1.0))
+                // a fixed 0 … L−1 range gives whole-number layer ticks
+                .xAxis(Axis.of("layer", "").withRange(0.0, (double) Math.max(1, maxLayers - 1))).yAxis(Axis.of("zero fraction", "").withRange(0.0, 1.0))
                 .legend(lines.size() > 1, LegendPosition.BOTTOM);
         for (Line line : lines) {
             int n = line.layers().length;

@@ -299,6 +299,8 @@ public final class MainView {
                 "Ctrl+1 … Ctrl+6   Switch workspace",
                 "Ctrl+Q   Quit",
                 "F1   This list",
+                "Refinement Rounds: F8 / Shift+F8 (or Alt+↓ / Alt+↑)   Next / previous prompt",
+                "Models, Sparsity: Ctrl+Enter   Generate / run the prompt",
                 "Drop a folder or file on the window to open it."));
     }
 

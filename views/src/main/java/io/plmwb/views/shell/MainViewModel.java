@@ -152,8 +152,7 @@ public final class MainViewModel {
                     + " — no workspace reads this yet");
             Dialogs.info("No workspace reads " + target.kind().description() + " files yet",
                     target.path() + " is a " + target.kind().description() + " (" + target.detail() + "). "
-                            + "The workspace that will read it (Schedules for training logs, Refinement Rounds "
-                            + "for round data) is not built yet.");
+                            + "No workspace reads this kind of file.");
             return;
         }
         settings.addRecent(target.path().toString());
