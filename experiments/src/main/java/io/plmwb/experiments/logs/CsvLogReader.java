@@ -18,7 +18,7 @@ import tech.tablesaw.api.Table;
  * CSV and TSV logs: wide tables (a step column and one column per metric, e.g. the bundled
  * {@code training_log.csv}) and the long {@code Wall time,Step,Value} exports of TensorBoard and W&B (one tag per
  * file, named after the file). The delimiter (comma, tab, semicolon) comes from the header; a column is text when
- * its first 200 non-empty cells are not all numbers. Bad lines are skipped with a warning naming the line.
+ * most of its first 200 non-empty cells are not numbers. Bad lines are skipped with a warning naming the line.
  *
  * <p>Parsing works on the file's bytes with a fast exact number parser ({@link FastNumbers}); a 1,000,000-step log
  * loads well within the 3 s target (see docs/benchmarks.md, {@code workbench bench-logs}).
@@ -120,6 +120,7 @@ public final class CsvLogReader implements TrainingLogReader {
         // types from a sample of rows
         boolean[] text = new boolean[cols];
         int[] seen = new int[cols];
+        int[] words = new int[cols];
         int p = pos;
         int sampled = 0;
         while (p < b.length && sampled < TYPE_SAMPLE) {
@@ -130,14 +131,19 @@ public final class CsvLogReader implements TrainingLogReader {
                     for (int c = 0; c < cols; c++) {
                         double v = FastNumbers.parse(b, cells[2 * c], cells[2 * c + 1]);
                         if (FastNumbers.isNotANumber(v)) {
-                            text[c] = true;
+                            words[c]++;
                         }
-                        seen[c]++;
+                        if (!Double.isNaN(v) || FastNumbers.isNotANumber(v)) {
+                            seen[c]++;
+                        }
                     }
                     sampled++;
                 }
             }
             p = next(b, end);
+        }
+        for (int c = 0; c < cols; c++) {
+            text[c] = words[c] > 0 && 2 * words[c] > seen[c]; // mostly words: a text column; else stray words are gaps
         }
         if (stepCol >= 0 && text[stepCol]) {
             throw new LogFormatException(file, "the step column '" + header.get(stepCol) + "' holds text, not step "
