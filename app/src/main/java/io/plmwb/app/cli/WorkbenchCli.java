@@ -22,6 +22,9 @@ import picocli.CommandLine.Command;
             LogitsCommand.class,
             GenerateCommand.class,
             BenchCommand.class,
+            ScheduleCommand.class,
+            ReplayCommand.class,
+            BenchLogsCommand.class,
             CommandLine.HelpCommand.class})
 public final class WorkbenchCli implements Runnable {
 

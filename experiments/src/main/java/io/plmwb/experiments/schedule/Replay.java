@@ -183,7 +183,7 @@ public final class Replay {
         ChartSpec.Builder b = ChartSpec.builder("schedule-lr", ChartKind.LINE)
                 .title("Learning rate" + (runs.isEmpty() ? "" : ": " + String.join(" vs ", runs.stream()
                         .map(TrainingLog::name).toList())))
-                .xAxis(xAxis(o.align()))
+                .xAxis(xAxis(o.align(), gx))
                 .yAxis(Axis.of("Learning rate", ""))
                 .legend(true, LegendPosition.BOTTOM);
         for (int i = 0; i < lrs.size(); i++) {
@@ -196,7 +196,7 @@ public final class Replay {
             b.subtitle(schedule.toSpec());
             addScheduleMarkers(b, schedule, runs, o.align());
         }
-        if (schedule == null || schedule.dataPhases().isEmpty()) {
+        if (schedule == null) {
             addDataPhaseMarkers(b, runs, o.align());
         }
         return b.build();
@@ -229,7 +229,7 @@ public final class Replay {
         ChartSpec.Builder b = ChartSpec.builder("schedule-" + label.replaceAll("[^A-Za-z0-9]+", "-"), ChartKind.LINE)
                 .title(label + ": " + String.join(" vs ", runs.stream().map(TrainingLog::name).toList()))
                 .subtitle(smoothName.isEmpty() ? "raw" : "raw (light) and smoothed: " + smoothName)
-                .xAxis(xAxis(o.align()))
+                .xAxis(xAxis(o.align(), gx))
                 .yAxis(Axis.of(label, ""))
                 .legend(true, LegendPosition.BOTTOM);
         for (int r = 0; r < runs.size(); r++) {
@@ -257,7 +257,7 @@ public final class Replay {
         return ChartSpec.builder("schedule-fit-residuals", ChartKind.LINE)
                 .title("Fit residuals: " + runName)
                 .subtitle(ScheduleSpec.format(ScheduleDefinition.of(fit.schedule())))
-                .xAxis(xAxis(align))
+                .xAxis(xAxis(align, fit.x()))
                 .yAxis(Axis.of("Residual (logged − fitted)", ""))
                 .addSeries(Series.xy("residual", pick(fit.x(), keep), pick(fit.residuals(), keep))
                         .color(ChartPalette.hex(5)).build())
@@ -304,7 +304,7 @@ public final class Replay {
         return String.format("#%02X%02X%02X", (rgb[0] + 2 * 255) / 3, (rgb[1] + 2 * 255) / 3, (rgb[2] + 2 * 255) / 3);
     }
 
-    private static Axis xAxis(Align align) {
+    private static Axis xAxis(Align align, double[] x) {
         return align == Align.STEP ? Axis.of("Step", "") : Axis.of("Tokens", "");
     }
 
@@ -393,7 +393,7 @@ public final class Replay {
         if (max <= 0 || n <= max) {
             return null;
         }
-        int k = (int) Math.ceil((n - 1) / (double) (max - 1));
+        int k = (int) Math.ceil((n - 1) / (double) (Math.max(2, max) - 1));
         int m = (n - 1) / k + 1;
         boolean lastIncluded = (n - 1) % k == 0;
         int[] idx = new int[lastIncluded ? m : m + 1];

@@ -128,6 +128,13 @@ public final class ScheduleFitter {
                 rivals);
     }
 
+    static double roundSignificant(double v, int digits) {
+        if (v == 0 || !Double.isFinite(v)) {
+            return v;
+        }
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(digits)).doubleValue();
+    }
+
     /** Finite points sorted by position. */
     private static final class Data {
         final double[] x;
@@ -480,6 +487,9 @@ public final class ScheduleFitter {
 
         Fit toFit(Data data) {
             evaluate(data);
+            // rates to 6 significant digits (what logs print; the residual is computed with these)
+            peak = roundSignificant(peak, 6);
+            floor = Math.min(peak, roundSignificant(floor, 6));
             Schedule s = switch (kind) {
                 case COSINE -> new Schedule.WarmupCosine(w, e, peak, floor, 0);
                 default -> new Schedule.Wsdc(w, d, e, peak, shape == DecayShape.EXPONENTIAL
