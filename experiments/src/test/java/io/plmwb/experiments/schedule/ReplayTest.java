@@ -47,8 +47,8 @@ class ReplayTest {
         assertEquals(List.of("plm-nano lr", "plm-nano-cosine lr", "schedule wsdc"),
                 lr.series().stream().map(s -> s.name()).toList());
         assertTrue(lr.markers().stream().anyMatch(m -> m.value() == 540 && m.label().equals("decay")));
-        assertTrue(loss.markers().stream().anyMatch(m -> m.value() == 271 && m.label().equals("data phase 2")),
-                "the log's data_phase column changes at step 271: " + loss.markers());
+        assertTrue(loss.markers().stream().anyMatch(m -> m.value() == 270 && m.label().equals("data phase 2")),
+                "the log's data_phase column turns 2 at step 270: " + loss.markers());
         // the recipe's schedule is the logged rate (to the log's 6 digits) at every step but the first of the decay
         // and of the tail, which the log shows one step later (it logs step s + 1)
         double[] logged = lr.series().get(0).y();
