@@ -8,7 +8,9 @@ import io.plmwb.views.latency.LatencyView;
 import io.plmwb.views.models.ModelsView;
 import io.plmwb.views.models.ModelsViewModel;
 import io.plmwb.views.rounds.RoundsView;
+import io.plmwb.experiments.logs.TrainingLogs;
 import io.plmwb.views.schedules.SchedulesView;
+import io.plmwb.views.schedules.SchedulesViewModel;
 import io.plmwb.views.settings.AppSettings;
 import io.plmwb.views.settings.SettingsStore;
 import io.plmwb.views.shell.MainView;
@@ -41,10 +43,18 @@ public class WorkbenchApp extends Application {
         CurrentModel current = new CurrentModel();
         ModelsViewModel models = new ModelsViewModel(executor, javafx.application.Platform::runLater,
                 settings.engineThreads, current);
+        SchedulesViewModel schedules = new SchedulesViewModel(executor, bundledModels());
         MainViewModel.OpenRouter router = (OpenTarget target) -> switch (target.kind()) {
             case HF_CHECKPOINT -> {
                 models.openCheckpoint(target.path());
                 yield WorkspaceId.MODELS;
+            }
+            case TABLE, TENSORBOARD_EVENTS, JSON_DATA -> {
+                if (!TrainingLogs.isLog(target.path())) {
+                    yield null;
+                }
+                schedules.openLog(target.path()); // training logs: replayed in Schedules
+                yield WorkspaceId.SCHEDULES;
             }
             default -> null;
         };
@@ -56,7 +66,7 @@ public class WorkbenchApp extends Application {
         workspaces.put(WorkspaceId.SPARSITY, new SparsityView());
         workspaces.put(WorkspaceId.KV_CACHE, new KvCacheView());
         workspaces.put(WorkspaceId.LATENCY, new LatencyView());
-        workspaces.put(WorkspaceId.SCHEDULES, new SchedulesView());
+        workspaces.put(WorkspaceId.SCHEDULES, new SchedulesView(schedules, executor));
         workspaces.put(WorkspaceId.ROUNDS, new RoundsView());
 
         mainView = new MainView(mainModel, workspaces);
@@ -88,6 +98,18 @@ public class WorkbenchApp extends Application {
         }
         System.err.println("Unknown workspace '" + name + "' in -Dplmwb.workspace; starting on Models");
         return java.util.Optional.empty();
+    }
+
+    /** The bundled models folder (install folder's datasets/models), whose runs Schedules compares; or null. */
+    static Path bundledModels() {
+        String home = System.getProperty("plmwb.home");
+        if (home != null) {
+            Path p = Path.of(home).resolve("datasets/models");
+            if (Files.isDirectory(p)) {
+                return p;
+            }
+        }
+        return null;
     }
 
     /** The model to open at start: {@code -Dplmwb.open=PATH}, else the bundled default if it is there. */
