@@ -255,10 +255,10 @@ public final class Replay {
     public static ChartSpec residualChart(ScheduleFitter.Fit fit, String runName, Align align, int maxPoints) {
         int[] keep = decimation(fit.x().length, maxPoints);
         return ChartSpec.builder("schedule-fit-residuals", ChartKind.LINE)
-                .title("Fit residuals: " + runName)
+                .title("Fit residuals (logged − fitted): " + runName)
                 .subtitle(ScheduleSpec.format(ScheduleDefinition.of(fit.schedule())))
                 .xAxis(xAxis(align, fit.x()))
-                .yAxis(Axis.of("Residual (logged − fitted)", ""))
+                .yAxis(Axis.of("Residual", ""))
                 .addSeries(Series.xy("residual", pick(fit.x(), keep), pick(fit.residuals(), keep))
                         .color(ChartPalette.hex(5)).build())
                 .addMarker(Marker.horizontal(0, ""))

@@ -230,6 +230,7 @@ public final class SchedulesView extends FxmlWorkspace {
         for (SchedulesViewModel.Row row : List.copyOf(model.fitRows())) {
             Label k = new Label(row.key());
             k.getStyleClass().add("kv-key");
+            k.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
             Label v = new Label(row.value());
             v.getStyleClass().add("kv-value");
             v.setWrapText(true);

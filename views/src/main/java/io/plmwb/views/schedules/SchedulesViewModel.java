@@ -77,6 +77,10 @@ public final class SchedulesViewModel {
             Arrays.stream(Smoothing.Method.values()).map(Smoothing.Method::label).toList());
     private final ObservableList<String> presetNames = FXCollections.observableArrayList(PRESETS.keySet());
     private final ObservableList<Row> fitRows = FXCollections.observableArrayList();
+    // one read-only view each, so listeners registered on them stay attached
+    private final ObservableList<String> runNamesView = FXCollections.unmodifiableObservableList(runNames);
+    private final ObservableList<String> metricsView = FXCollections.unmodifiableObservableList(metrics);
+    private final ObservableList<Row> fitRowsView = FXCollections.unmodifiableObservableList(fitRows);
 
     private final StringProperty specText = new SimpleStringProperty(this, "specText", PLM_NANO_SPEC);
     private final ReadOnlyStringWrapper specError = new ReadOnlyStringWrapper(this, "specError", "");
@@ -194,11 +198,11 @@ public final class SchedulesViewModel {
     // ---- outputs ------------------------------------------------------------------------------------------
 
     public ObservableList<String> runNames() {
-        return FXCollections.unmodifiableObservableList(runNames);
+        return runNamesView;
     }
 
     public ObservableList<String> metrics() {
-        return FXCollections.unmodifiableObservableList(metrics);
+        return metricsView;
     }
 
     public ObservableList<String> alignChoices() {
@@ -214,7 +218,7 @@ public final class SchedulesViewModel {
     }
 
     public ObservableList<Row> fitRows() {
-        return FXCollections.unmodifiableObservableList(fitRows);
+        return fitRowsView;
     }
 
     public ReadOnlyStringProperty specErrorProperty() {
