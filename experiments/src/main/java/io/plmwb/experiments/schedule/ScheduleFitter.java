@@ -14,7 +14,7 @@ import java.util.Locale;
  * floor (η = peak·a(s) + floor·b(s)), so both come from a 2×2 least-squares solve; the boundaries are found by a
  * coordinate search from data-derived starting points with step sizes halving from a tenth of the range down to
  * one step (one grid spacing off the integers), on at most {@value #SEARCH_POINTS} evenly spaced points and then
- * refined on all of them. The exponential (geometric) shape depends on floor/peak and is solved by fixed-point
+ * refined on at most {@value #REFINE_POINTS} (residuals are reported on all points). The exponential (geometric) shape depends on floor/peak and is solved by fixed-point
  * iteration. Every shape is tried; with {@link Kind#AUTO} the simplest kind (cosine, then WSD, then WSDC) whose RMS
  * residual is within 10% + 0.2% of the rate range of the best is reported, so a WSDC fit is only chosen when the
  * log has a stable phase and a constant tail. Missing steps and NaN values are simply absent points.
@@ -35,6 +35,7 @@ public final class ScheduleFitter {
     }
 
     static final int SEARCH_POINTS = 2000;
+    static final int REFINE_POINTS = 20_000;
 
     /**
      * A fitted schedule with its residuals.
@@ -106,8 +107,9 @@ public final class ScheduleFitter {
                 Candidate c = new Candidate(k, shape);
                 c.start(search);
                 c.search(search, search.range() / 10);
-                if (search != all) {
-                    c.search(all, Math.max(all.resolution * 8, search.range() / 500));
+                Data refine = all.subsample(REFINE_POINTS);
+                if (refine != search) {
+                    c.search(refine, Math.max(refine.resolution * 8, 4 * search.range() / SEARCH_POINTS));
                 }
                 Fit f = c.toFit(all);
                 if (bestOfKind == null || f.rms() < bestOfKind.rms()) {
@@ -220,6 +222,7 @@ public final class ScheduleFitter {
         double floor;
         double sse = Double.POSITIVE_INFINITY;
         double end;
+        double ratio = 0.1;
 
         Candidate(Kind kind, DecayShape shape) {
             this.kind = kind;
@@ -277,7 +280,9 @@ public final class ScheduleFitter {
                 while (improved && rounds++ < 50) {
                     improved = false;
                     for (int dir = -1; dir <= 1; dir += 2) {
-                        while (tryOuter(data, dir * step, Math.max(min, Math.min(initialStep, 4 * step)), min)) {
+                        // the later boundaries follow to a quarter of this step (to the resolution at the end)
+                        while (tryOuter(data, dir * step, Math.max(min, Math.min(initialStep, 4 * step)),
+                                Math.max(min, step / 4))) {
                             improved = true;
                         }
                     }
@@ -411,13 +416,13 @@ public final class ScheduleFitter {
         /** Solves peak and floor for the current boundaries; returns the sum of squared residuals. */
         double evaluate(Data data) {
             if (shape == DecayShape.EXPONENTIAL) {
-                double ratio = 0.1;
+                // fixed point on floor/peak, warm-started from the last evaluation's ratio
                 double s = Double.NaN;
                 for (int it = 0; it < 12; it++) {
                     s = solve(data, ratio);
                     double r = peak > 0 ? floor / peak : 0.1;
                     r = Math.min(1 - 1e-9, Math.max(1e-6, r));
-                    if (Math.abs(r - ratio) < 1e-10) {
+                    if (Math.abs(r - ratio) < 1e-9 * ratio) {
                         break;
                     }
                     ratio = r;

@@ -198,9 +198,11 @@ public final class SchedulesView extends FxmlWorkspace {
             line.setVisible(false);
             return;
         }
-        chart.applyCss();
-        chart.layout();
         Node plot = chart.lookup(".chart-plot-background");
+        if (plot != null && plot.getBoundsInLocal().getWidth() <= 0) {
+            chart.applyCss(); // a chart not laid out yet (just rebuilt): lay it out once
+            chart.layout();
+        }
         if (plot == null || line.getParent() == null) {
             line.setVisible(false);
             return;
