@@ -98,7 +98,8 @@ public sealed interface Schedule permits Schedule.Wsdc, Schedule.WarmupCosine, S
      * @param peak      η_max
      * @param floor     η_min
      * @param shape     decay shape
-     * @param halfLife  τ for a MiniCPM-style decay η_max·0.5^((s − D)/τ) over [D, E), or NaN for the shape's path
+     * @param halfLife  τ for a MiniCPM-style decay max(η_min, η_max·0.5^((s − D)/τ)) over [D, E), or NaN for the
+     *                  shape's path
      * @param init      η_init, where the warmup starts (0 by default)
      * @param tail      true for WSDC, false for WSD
      */
@@ -155,7 +156,7 @@ public sealed interface Schedule permits Schedule.Wsdc, Schedule.WarmupCosine, S
             }
             if (p < decayEnd) {
                 if (!Double.isNaN(halfLife)) {
-                    return peak * Math.pow(0.5, (p - stableEnd) / halfLife);
+                    return Math.max(floor, peak * Math.pow(0.5, (p - stableEnd) / halfLife));
                 }
                 return shape.interpolate(peak, floor, (p - stableEnd) / (decayEnd - stableEnd));
             }

@@ -24,10 +24,10 @@ class ScheduleFitterTest {
         return Path.of(System.getProperty("plmwb.root", ".."), "datasets", "models");
     }
 
-    /** Rates of {@code truth} at steps 0, 10, 20, … < total with 20% dropped and multiplicative Gaussian noise. */
+    /** Rates of {@code truth} at steps 0, 40, 80, … < total with 20% dropped and multiplicative Gaussian noise. */
     static double[][] synthetic(Schedule truth, double total, double noise, long seed) {
         Random r = new Random(seed);
-        int n = (int) (total / 10);
+        int n = (int) (total / 40);
         double[] x = new double[n];
         double[] y = new double[n];
         int m = 0;
@@ -35,8 +35,8 @@ class ScheduleFitterTest {
             if (r.nextDouble() < 0.2) {
                 continue;
             }
-            x[m] = i * 10.0;
-            y[m] = truth.lr(i * 10.0) * (1 + noise * r.nextGaussian());
+            x[m] = i * 40.0;
+            y[m] = truth.lr(i * 40.0) * (1 + noise * r.nextGaussian());
             m++;
         }
         return new double[][] {Arrays.copyOf(x, m), Arrays.copyOf(y, m)};
@@ -108,6 +108,21 @@ class ScheduleFitterTest {
         assertEquals(900, c.decayEnd(), 1.01);
         assertEquals(2e-3, c.peak(), 2e-5);
         assertEquals(2e-4, c.floor(), 2e-5);
+    }
+
+    @Test
+    void longLogsAreSubsampledForTheSearchAndStillRecovered() {
+        Schedule truth = Schedule.Wsdc.wsdc(5000, 60_000, 90_000, 1e-3, 1e-4, DecayShape.SQRT);
+        double[] x = new double[100_000];
+        Arrays.setAll(x, i -> i + 1);
+        double[] y = truth.lr(x);
+        ScheduleFitter.Fit fit = ScheduleFitter.fit(x, y, ScheduleFitter.Kind.WSDC);
+        Schedule.Wsdc w = (Schedule.Wsdc) fit.schedule();
+        assertEquals(5000, w.warmup(), 50);
+        assertEquals(60_000, w.stableEnd(), 50);
+        assertEquals(90_000, w.decayEnd(), 50);
+        assertEquals(DecayShape.SQRT, w.shape());
+        assertEquals(100_000, fit.x().length, "residuals over every point");
     }
 
     @Test

@@ -45,10 +45,12 @@ class ScheduleValuesTest {
         "wsdc:" + WSDC + ",shape=linear      | 5000 | 1.0e-4",
         // init: warmup from 1e-4, halfway = 5.5e-4
         "wsdc:" + WSDC + ",init=1e-4         | 50   | 5.5e-4",
-        // WSD, MiniCPM half-life 50: 1e-3 · 0.5^((s − 600)/50)
+        // WSD, MiniCPM half-life 50: max(1e-4, 1e-3 · 0.5^((s − 600)/50))
         "wsd:" + WSDC + ",shape=exponential,half_life=50 | 600 | 1.0e-3",
         "wsd:" + WSDC + ",shape=exponential,half_life=50 | 650 | 5.0e-4",
         "wsd:" + WSDC + ",shape=exponential,half_life=50 | 700 | 2.5e-4",
+        // 1e-3 · 0.5^(190/50) = 7.18e-5 is below the floor: the decay stops at the floor
+        "wsd:" + WSDC + ",shape=exponential,half_life=50 | 790 | 1.0e-4",
         "wsd:" + WSDC + ",shape=linear       | 700  | 5.5e-4",
         // warmup + cosine over [100, 1100)
         "cosine:warmup=100,decay_end=1100,peak=1e-3,floor=0 | 50   | 5.0e-4",
