@@ -26,6 +26,9 @@ import picocli.CommandLine.Command;
             SparsityCommand.class,
             SparsityBenchCommand.class,
             RoundsCommand.class,
+            ScheduleCommand.class,
+            ReplayCommand.class,
+            BenchLogsCommand.class,
             CommandLine.HelpCommand.class})
 public final class WorkbenchCli implements Runnable {
 

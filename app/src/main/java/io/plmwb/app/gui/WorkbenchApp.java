@@ -10,7 +10,9 @@ import io.plmwb.views.models.ModelsView;
 import io.plmwb.views.models.ModelsViewModel;
 import io.plmwb.views.rounds.RoundsView;
 import io.plmwb.views.rounds.RoundsViewModel;
+import io.plmwb.experiments.logs.TrainingLogs;
 import io.plmwb.views.schedules.SchedulesView;
+import io.plmwb.views.schedules.SchedulesViewModel;
 import io.plmwb.views.settings.AppSettings;
 import io.plmwb.views.settings.SettingsStore;
 import io.plmwb.views.shell.MainView;
@@ -50,6 +52,7 @@ public class WorkbenchApp extends Application {
                 settings.engineThreads, current);
         sparsity = new SparsityViewModel(executor, current, settings.engineThreads);
         RoundsViewModel rounds = new RoundsViewModel(executor, current);
+        SchedulesViewModel schedules = new SchedulesViewModel(executor, bundledModels());
         MainViewModel.OpenRouter router = (OpenTarget target) -> switch (target.kind()) {
             case HF_CHECKPOINT -> {
                 models.openCheckpoint(target.path());
@@ -62,6 +65,13 @@ public class WorkbenchApp extends Application {
             case ROUND_DATA -> {
                 rounds.open(target.path());
                 yield WorkspaceId.ROUNDS;
+            }
+            case TABLE, TENSORBOARD_EVENTS, JSON_DATA -> {
+                if (!TrainingLogs.isLog(target.path())) {
+                    yield null;
+                }
+                schedules.openLog(target.path()); // training logs: replayed in Schedules
+                yield WorkspaceId.SCHEDULES;
             }
             default -> null;
         };
@@ -78,7 +88,7 @@ public class WorkbenchApp extends Application {
                 });
         workspaces.put(WorkspaceId.KV_CACHE, new KvCacheView(kv));
         workspaces.put(WorkspaceId.LATENCY, new LatencyView());
-        workspaces.put(WorkspaceId.SCHEDULES, new SchedulesView());
+        workspaces.put(WorkspaceId.SCHEDULES, new SchedulesView(schedules, executor));
         workspaces.put(WorkspaceId.ROUNDS, new RoundsView(rounds, mainModel::open));
 
         mainView = new MainView(mainModel, workspaces);
@@ -129,6 +139,18 @@ public class WorkbenchApp extends Application {
         if (home != null) {
             Path p = Path.of(home).resolve(DEFAULT_ROUNDS);
             if (Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** The bundled models folder (install folder's datasets/models), whose runs Schedules compares; or null. */
+    static Path bundledModels() {
+        String home = System.getProperty("plmwb.home");
+        if (home != null) {
+            Path p = Path.of(home).resolve("datasets/models");
+            if (Files.isDirectory(p)) {
                 return p;
             }
         }

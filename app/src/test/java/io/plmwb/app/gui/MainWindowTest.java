@@ -143,6 +143,18 @@ class MainWindowTest {
     }
 
     @Test
+    void openingATrainingLogShowsItInSchedules() throws Exception {
+        Path log = Path.of(System.getProperty("plmwb.root", ".."), "datasets", "models", "plm-nano",
+                "training_log.csv");
+        ROBOT.clickOn("#rail-models");
+        ROBOT.interact(() -> app.mainModel().open(log));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS,
+                () -> app.mainModel().workspaceProperty().get() == WorkspaceId.SCHEDULES
+                        && ROBOT.lookup("#statusLabel").queryAs(Label.class).getText().contains("plm-nano (900 steps"));
+        assertTrue(MESSAGES.isEmpty(), "no error dialogs: " + MESSAGES);
+    }
+
+    @Test
     void runningTaskShowsInTheStatusBarAndCanBeCancelled() throws Exception {
         var started = new java.util.concurrent.CountDownLatch(1);
         var cancelled = new java.util.concurrent.atomic.AtomicBoolean();

@@ -160,8 +160,23 @@ final class XChartRenderer {
             boolean marker = spec.kind() == ChartKind.SCATTER || s.markers();
             xs.setMarker(marker ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
         }
+        breakEqualSpacingTicks(chart);
         addMarkers(spec, chart);
         return chart;
+    }
+
+    /**
+     * XChart 4 puts ticks on data values when an axis' distinct values, in insertion order, are equally spaced
+     * within an absolute 1e-4: steps 1..900 get labels 1, 31, 61, … (crowded), and rates of order 1e-3 get one label
+     * per value. One hidden, legend-less series with a NaN point (drawn as nothing, ignored by the axis range) makes
+     * that check fail, so both axes get the usual round tick steps.
+     */
+    private static void breakEqualSpacingTicks(XYChart chart) {
+        XYSeries hidden = chart.addSeries("\u0000no-equal-spacing-ticks", new double[] {Double.NaN},
+                new double[] {Double.NaN});
+        hidden.setShowInLegend(false);
+        hidden.setMarker(SeriesMarkers.NONE);
+        hidden.setLineColor(new Color(0, 0, 0, 0));
     }
 
     private static CategoryChart category(ChartSpec spec, int width, int height) {

@@ -65,6 +65,7 @@ public final class ChartPane extends Region {
         exportButton.setOnAction(e -> openExportDialog());
         exportButton.disableProperty().bind(spec.isNull());
         exportButton.setFocusTraversable(false);
+        exportButton.setMinWidth(Region.USE_PREF_SIZE); // a long subtitle must not squeeze it to "…"
         VBox titles = new VBox(2, title, subtitle);
         titles.setAlignment(Pos.CENTER_LEFT);
         HBox.setHgrow(titles, Priority.ALWAYS);

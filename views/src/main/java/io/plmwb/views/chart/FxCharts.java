@@ -63,6 +63,9 @@ final class FxCharts {
         };
         if (chart instanceof LineChart<Number, Number> line) {
             line.setAxisSortingPolicy(LineChart.SortingPolicy.NONE); // draw in data order, as the export does
+            if (spec.series().stream().noneMatch(Series::markers)) {
+                line.setCreateSymbols(false); // no hidden symbol node per point: long series build fast
+            }
         }
         List<Series> all = spec.series();
         for (Series s : all) {

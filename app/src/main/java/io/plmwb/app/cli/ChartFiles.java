@@ -1,0 +1,45 @@
+package io.plmwb.app.cli;
+
+import io.plmwb.experiments.chart.ChartExportService;
+import io.plmwb.experiments.chart.ChartSpec;
+import io.plmwb.experiments.chart.ExportFormat;
+import io.plmwb.experiments.chart.ExportOptions;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The export options shared by the schedule commands (formats, size, DPI, overwrite), as in {@code chart}. */
+final class ChartFiles {
+
+    @Option(names = "--formats", split = ",", defaultValue = "png,svg,pdf,csv", paramLabel = "LIST",
+            description = "comma-separated: png, svg, pdf, csv (default ${DEFAULT-VALUE})")
+    List<String> formats;
+
+    @Option(names = "--width", defaultValue = "800", description = "layout width in px (default ${DEFAULT-VALUE})")
+    int width;
+
+    @Option(names = "--height", defaultValue = "500", description = "layout height in px (default ${DEFAULT-VALUE})")
+    int height;
+
+    @Option(names = "--dpi", defaultValue = "300", description = "PNG resolution (default ${DEFAULT-VALUE})")
+    int dpi;
+
+    @Option(names = "--overwrite", description = "replace existing files (otherwise existing files are never touched)")
+    boolean overwrite;
+
+    /** Writes the chart in every requested format through the one export service. */
+    List<Path> export(ChartSpec spec, Path out) throws Exception {
+        List<ExportFormat> wanted = new ArrayList<>();
+        for (String f : formats) {
+            try {
+                wanted.add(ExportFormat.parse(f));
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException(e.getMessage());
+            }
+        }
+        ExportOptions options = new ExportOptions(width, height, dpi, overwrite);
+        String base = spec.id().replaceAll("[^A-Za-z0-9._-]+", "-");
+        return new ChartExportService().exportAll(spec, out, base, wanted, options);
+    }
+}
