@@ -4,50 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.plmwb.views.common.Dialogs;
 import io.plmwb.views.kvcache.KvCacheViewModel;
 import io.plmwb.views.settings.SettingsStore;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** The KV Cache workspace headless: measure plm-nano, switch to the PLM-1.8B preset, edit device budgets. */
-class KvCacheWorkspaceTest {
-
-    @TempDir
-    static Path configDir;
-    @TempDir
-    static Path work;
-
-    private static WorkbenchApp app;
-    private static final FxRobot ROBOT = new FxRobot();
-    private static final List<Dialogs.UserMessage> MESSAGES = new CopyOnWriteArrayList<>();
+class KvCacheWorkspaceTest extends WorkspaceTestBase {
 
     @BeforeAll
     static void start() throws Exception {
-        System.setProperty("plmwb.config.dir", configDir.toString());
-        System.setProperty("plmwb.cache.dir", work.resolve("graphs").toString());
-        System.clearProperty("plmwb.home");
-        Dialogs.setSink(MESSAGES::add);
-        FxToolkit.registerPrimaryStage();
-        app = (WorkbenchApp) FxToolkit.setupApplication(WorkbenchApp.class);
-        WaitForAsyncUtils.waitForFxEvents();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        FxToolkit.cleanupApplication(app);
-        FxToolkit.cleanupStages();
-        Dialogs.setSink(null);
-        System.clearProperty("plmwb.cache.dir");
+        launch(false);
     }
 
     @Test

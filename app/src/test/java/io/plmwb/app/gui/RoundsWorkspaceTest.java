@@ -3,50 +3,23 @@ package io.plmwb.app.gui;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.plmwb.views.common.Dialogs;
 import io.plmwb.views.shell.WorkspaceId;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.TableView;
 import javafx.scene.input.KeyCode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** The Refinement Rounds workspace in the real window (Monocle): the demo first, keys, filters, File ▸ Open. */
-class RoundsWorkspaceTest {
-
-    @TempDir
-    static Path configDir;
-
-    private static WorkbenchApp app;
-    private static final FxRobot ROBOT = new FxRobot();
-    private static final List<Dialogs.UserMessage> MESSAGES = new CopyOnWriteArrayList<>();
+class RoundsWorkspaceTest extends WorkspaceTestBase {
 
     @BeforeAll
     static void start() throws Exception {
-        System.setProperty("plmwb.config.dir", configDir.toString());
-        System.setProperty("plmwb.home", System.getProperty("plmwb.root", ".."));
-        Dialogs.setSink(MESSAGES::add);
-        FxToolkit.registerPrimaryStage();
-        app = (WorkbenchApp) FxToolkit.setupApplication(WorkbenchApp.class);
-        WaitForAsyncUtils.waitForFxEvents();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        FxToolkit.cleanupApplication(app);
-        FxToolkit.cleanupStages();
-        Dialogs.setSink(null);
-        System.clearProperty("plmwb.home");
+        launch(true);
     }
 
     @SuppressWarnings("unchecked")

@@ -203,6 +203,42 @@ public sealed interface Schedule permits Schedule.Wsdc, Schedule.WarmupCosine, S
         }
     }
 
+    /** Warmup from init to peak, then {@code shape} from the peak to the floor at decay_end, then the floor. */
+    private static double warmupDecayLr(double s, double warmup, double decayEnd, double peak, double floor,
+            double init, DecayShape shape) {
+        double p = Math.max(0, s);
+        if (p < warmup) {
+            return warmupValue(p, warmup, init, peak);
+        }
+        if (p < decayEnd) {
+            return shape.interpolate(peak, floor, (p - warmup) / (decayEnd - warmup));
+        }
+        return floor;
+    }
+
+    private static List<Phase> warmupDecayPhases(String decayName, double warmup, double decayEnd) {
+        List<Phase> out = new ArrayList<>();
+        if (warmup > 0) {
+            out.add(new Phase("warmup", 0, warmup));
+        }
+        out.add(new Phase(decayName, warmup, decayEnd));
+        out.add(new Phase("floor", decayEnd, Double.POSITIVE_INFINITY));
+        return List.copyOf(out);
+    }
+
+    private static Map<String, Object> warmupDecayParameters(double warmup, double decayEnd, double peak,
+            double floor, double init) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("warmup", warmup);
+        m.put("decay_end", decayEnd);
+        m.put("peak", peak);
+        m.put("floor", floor);
+        if (init != 0) {
+            m.put("init", init);
+        }
+        return m;
+    }
+
     /** Warmup, then a cosine from the peak to the floor at decay_end, then the floor. */
     record WarmupCosine(double warmup, double decayEnd, double peak, double floor, double init) implements Schedule {
 
@@ -220,38 +256,17 @@ public sealed interface Schedule permits Schedule.Wsdc, Schedule.WarmupCosine, S
 
         @Override
         public double lr(double s) {
-            double p = Math.max(0, s);
-            if (p < warmup) {
-                return warmupValue(p, warmup, init, peak);
-            }
-            if (p < decayEnd) {
-                return DecayShape.COSINE.interpolate(peak, floor, (p - warmup) / (decayEnd - warmup));
-            }
-            return floor;
+            return warmupDecayLr(s, warmup, decayEnd, peak, floor, init, DecayShape.COSINE);
         }
 
         @Override
         public List<Phase> phases() {
-            List<Phase> out = new ArrayList<>();
-            if (warmup > 0) {
-                out.add(new Phase("warmup", 0, warmup));
-            }
-            out.add(new Phase("cosine", warmup, decayEnd));
-            out.add(new Phase("floor", decayEnd, Double.POSITIVE_INFINITY));
-            return List.copyOf(out);
+            return warmupDecayPhases("cosine", warmup, decayEnd);
         }
 
         @Override
         public Map<String, Object> parameters() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("warmup", warmup);
-            m.put("decay_end", decayEnd);
-            m.put("peak", peak);
-            m.put("floor", floor);
-            if (init != 0) {
-                m.put("init", init);
-            }
-            return m;
+            return warmupDecayParameters(warmup, decayEnd, peak, floor, init);
         }
 
         @Override
@@ -277,38 +292,17 @@ public sealed interface Schedule permits Schedule.Wsdc, Schedule.WarmupCosine, S
 
         @Override
         public double lr(double s) {
-            double p = Math.max(0, s);
-            if (p < warmup) {
-                return warmupValue(p, warmup, init, peak);
-            }
-            if (p < decayEnd) {
-                return DecayShape.LINEAR.interpolate(peak, floor, (p - warmup) / (decayEnd - warmup));
-            }
-            return floor;
+            return warmupDecayLr(s, warmup, decayEnd, peak, floor, init, DecayShape.LINEAR);
         }
 
         @Override
         public List<Phase> phases() {
-            List<Phase> out = new ArrayList<>();
-            if (warmup > 0) {
-                out.add(new Phase("warmup", 0, warmup));
-            }
-            out.add(new Phase("linear", warmup, decayEnd));
-            out.add(new Phase("floor", decayEnd, Double.POSITIVE_INFINITY));
-            return List.copyOf(out);
+            return warmupDecayPhases("linear", warmup, decayEnd);
         }
 
         @Override
         public Map<String, Object> parameters() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("warmup", warmup);
-            m.put("decay_end", decayEnd);
-            m.put("peak", peak);
-            m.put("floor", floor);
-            if (init != 0) {
-                m.put("init", init);
-            }
-            return m;
+            return warmupDecayParameters(warmup, decayEnd, peak, floor, init);
         }
 
         @Override
