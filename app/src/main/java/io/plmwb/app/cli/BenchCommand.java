@@ -40,7 +40,7 @@ import picocli.CommandLine.Option;
             "Compiles the graphs first when they are not cached (reported as such). Run it on an idle machine."})
 public final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "HF checkpoint folder")
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "HF checkpoint folder or .gguf file")
     Path model;
 
     @Option(names = "--prompt-tokens", defaultValue = "128", paramLabel = "N", description = "prefill length (128)")

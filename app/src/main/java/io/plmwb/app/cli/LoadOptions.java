@@ -17,11 +17,11 @@ public final class LoadOptions {
     @Option(names = "--no-memory-check", description = "skip the memory guard")
     boolean noMemoryCheck;
 
-    /** The model argument must be an existing folder (a file or a missing path is bad input, exit 2). */
+    /** The model argument must be an existing folder or GGUF file (anything else is bad input, exit 2). */
     static void requireCheckpointFolder(java.nio.file.Path model) {
-        if (!java.nio.file.Files.isDirectory(model)) {
-            throw new BadInputException(model + (java.nio.file.Files.exists(model) ? " is not a folder"
-                    : " does not exist"));
+        if (!java.nio.file.Files.isDirectory(model) && !io.plmwb.engine.runtime.ModelFiles.isGguf(model)) {
+            throw new BadInputException(model + (java.nio.file.Files.exists(model)
+                    ? " is neither a checkpoint folder nor a .gguf file" : " does not exist"));
         }
     }
 

@@ -46,6 +46,10 @@ public class WorkbenchApp extends Application {
                 models.openCheckpoint(target.path());
                 yield WorkspaceId.MODELS;
             }
+            case GGUF_MODEL -> {
+                models.openCheckpoint(target.path());
+                yield WorkspaceId.MODELS;
+            }
             default -> null;
         };
         mainModel = new MainViewModel(store, settings, executor, router);

@@ -2,12 +2,11 @@ package io.plmwb.engine.runtime;
 
 import io.plmwb.engine.format.CheckpointLayout;
 import io.plmwb.engine.format.ModelFormatException;
-import io.plmwb.engine.format.SafetensorsCheckpoint;
+import io.plmwb.engine.format.WeightSource;
 import io.plmwb.engine.graph.CacheMode;
 import io.plmwb.engine.graph.GraphCache;
 import io.plmwb.engine.graph.GraphOptions;
 import io.plmwb.engine.graph.OnnxGraphBuilder;
-import io.plmwb.engine.model.ConfigLoader;
 import io.plmwb.engine.model.ModelConfig;
 import io.plmwb.engine.task.TaskContext;
 import io.plmwb.engine.tokenizer.PlmTokenizer;
@@ -17,7 +16,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * Loads an HF checkpoint folder for generation: config → memory check → weights validated against the config →
+ * Loads an HF checkpoint folder or a GGUF file ({@link ModelFiles}) for generation: config → memory check → weights validated against the config →
  * tokenizer → graph from the {@link GraphCache} (compiled on a miss, with progress "Compiling layer 7 of 32" and
  * cancellation between layers) → ONNX Runtime session with explicit thread counts. Used by the CLI and the GUI.
  */
@@ -90,12 +89,13 @@ public final class ModelLoader {
             throws IOException, ModelFormatException, InsufficientMemoryException {
         long t0 = System.nanoTime();
         Path dir = checkpoint.toAbsolutePath().normalize();
-        if (!Files.isDirectory(dir)) {
-            throw new ModelFormatException(dir, Files.exists(dir) ? "not a folder (give the checkpoint folder)"
-                    : "does not exist");
+        boolean gguf = ModelFiles.isGguf(dir);
+        if (!Files.isDirectory(dir) && !gguf) {
+            throw new ModelFormatException(dir, Files.exists(dir)
+                    ? "not a folder or a .gguf file (give the checkpoint folder or the GGUF file)" : "does not exist");
         }
-        ctx.message("Reading " + dir.getFileName() + "/config.json");
-        ModelConfig config = ConfigLoader.load(dir);
+        ctx.message("Reading " + dir.getFileName() + (gguf ? " metadata" : "/config.json"));
+        ModelConfig config = ModelFiles.config(dir);
         CacheMode mode = options.mode() == null ? nativeMode(config) : options.mode();
         if (mode == CacheMode.LATENT && !config.family().isMla()) {
             throw new IllegalArgumentException("latent cache mode needs an MLA model (PLM); " + config.modelType()
@@ -115,14 +115,14 @@ public final class ModelLoader {
             long t2;
             long t3;
             ctx.message("Checking weights against the config");
-            try (SafetensorsCheckpoint weights = SafetensorsCheckpoint.open(dir)) {
+            try (WeightSource weights = ModelFiles.openWeights(dir)) {
                 CheckpointLayout.validate(weights, config);
                 t2 = System.nanoTime();
                 ctx.message("Loading tokenizer");
-                tokenizer = PlmTokenizer.load(dir);
+                tokenizer = ModelFiles.tokenizer(dir, weights);
                 t3 = System.nanoTime();
                 if (tokenizer.vocabSize() > config.vocabSize()) {
-                    throw new ModelFormatException(dir.resolve("tokenizer.json"), "the tokenizer has "
+                    throw new ModelFormatException(tokenizer.file(), "the tokenizer has "
                             + tokenizer.vocabSize() + " tokens but the model only " + config.vocabSize()
                             + " embedding rows");
                 }

@@ -3,7 +3,6 @@ package io.plmwb.views.models;
 import io.plmwb.engine.arch.ArchitectureSummary;
 import io.plmwb.engine.arch.KvLayout;
 import io.plmwb.engine.arch.StorageType;
-import io.plmwb.engine.model.ConfigLoader;
 import io.plmwb.engine.model.ModelConfig;
 import io.plmwb.engine.model.Presets;
 import io.plmwb.engine.runtime.LoadedModel;
@@ -107,8 +106,9 @@ public final class ModelsViewModel {
      */
     public void openCheckpoint(Path folder) {
         executor.execute(BackgroundTask.of("Read " + folder.getFileName(), ctx -> {
-            ctx.message("reading config.json");
-            return ConfigLoader.load(folder);
+            ctx.message(io.plmwb.engine.runtime.ModelFiles.isGguf(folder) ? "reading the GGUF metadata"
+                    : "reading config.json");
+            return io.plmwb.engine.runtime.ModelFiles.config(folder);
         }).onSuccess(c -> {
             shownPreset.set(null);
             show(folder.getFileName().toString(), folder.toString(), c);
