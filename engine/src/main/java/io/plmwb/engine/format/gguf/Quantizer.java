@@ -87,12 +87,17 @@ public final class Quantizer {
      * A weight in MatMulNBits form: {@code [n, k]} (PyTorch {@code [out, in]}), {@code blob} = {@code [n, k/32,
      * 32·bits/8]}, {@code scales} = {@code [n·k/32]}, default zero points.
      */
-    public record NBits(int n, int k, int bits, byte[] blob, float[] scales) {
+    public record NBits(int n, int k, int bits, byte[] blob, float[] scales, float[] zeroPoints) {
         public static final int BLOCK = 32;
 
-        /** Bytes of the quantized weight as ORT holds it (blob + fp32 scales). */
+        /** Default zero points (8 for 4-bit, 128 for 8-bit). */
+        public NBits(int n, int k, int bits, byte[] blob, float[] scales) {
+            this(n, k, bits, blob, scales, null);
+        }
+
+        /** Bytes of the quantized weight as ORT holds it (blob + fp32 scales + fp32 zero points when present). */
         public long bytes() {
-            return blob.length + 4L * scales.length;
+            return blob.length + 4L * scales.length + (zeroPoints == null ? 0 : 4L * zeroPoints.length);
         }
 
         /** The values ORT computes with, as fp32 {@code [n, k]}. */
@@ -103,16 +108,17 @@ public final class Quantizer {
             for (int r = 0; r < n; r++) {
                 for (int b = 0; b < kb; b++) {
                     float s = scales[r * kb + b];
+                    float zp = zeroPoints != null ? zeroPoints[r * kb + b] : bits == 8 ? 128 : 8;
                     int base = (r * kb + b) * blobLen;
                     for (int j = 0; j < BLOCK; j++) {
                         int q;
                         if (bits == 8) {
-                            q = (blob[base + j] & 0xFF) - 128;
+                            q = blob[base + j] & 0xFF;
                         } else {
                             int by = blob[base + j / 2] & 0xFF;
-                            q = ((j & 1) == 0 ? by & 0x0F : by >>> 4) - 8;
+                            q = (j & 1) == 0 ? by & 0x0F : by >>> 4;
                         }
-                        out[r * k + b * BLOCK + j] = q * s;
+                        out[r * k + b * BLOCK + j] = (q - zp) * s;
                     }
                 }
             }
@@ -121,7 +127,8 @@ public final class Quantizer {
     }
 
     /**
-     * ggml Q8_0 or Q4_0 blocks of a row-major {@code [n, k]} matrix to MatMulNBits form, losslessly.
+     * ggml Q8_0 or Q4_0 blocks of a row-major {@code [n, k]} matrix to MatMulNBits form, losslessly; Q4_K blocks with
+     * fp32 zero points {@code zp = min / scale} (exact up to the rounding of that division: ~1e-7 relative).
      *
      * @throws IllegalArgumentException for other types or sizes that do not match
      */
@@ -159,6 +166,43 @@ public final class Quantizer {
                     }
                 }
                 return new NBits(n, k, 4, blob, scales);
+            }
+            case Q4_K -> {
+                // 256-value super-blocks: sub-block 2c+h (h = 0 low, 1 high nibble) of 64-value chunk c has scale
+                // d·sc and min dmin·m; x = d·sc·q − dmin·m = (q − zp)·s with s = d·sc, zp = dmin·m / s
+                blob = new byte[nb * 16];
+                float[] zps = new float[nb];
+                int[] sm = new int[2];
+                int sb = nb / 8;
+                int[] q = new int[32];
+                for (int i = 0; i < sb; i++) {
+                    int p = i * 144;
+                    float d = HalfFloat.halfToFloat(b.getShort(p));
+                    float dmin = HalfFloat.halfToFloat(b.getShort(p + 2));
+                    for (int sub = 0; sub < 8; sub++) {
+                        Dequantizer.scaleMinK4(sub, b, p + 4, sm);
+                        float s = d * sm[0];
+                        float m = dmin * sm[1];
+                        int qs = p + 16 + 32 * (sub / 2);
+                        for (int l = 0; l < 32; l++) {
+                            int by = b.get(qs + l) & 0xFF;
+                            q[l] = (sub & 1) == 0 ? by & 0x0F : by >>> 4;
+                        }
+                        int blk = i * 8 + sub;
+                        if (s == 0) {
+                            java.util.Arrays.fill(q, 0); // every value is −m: code 0, scale m, zero point 1
+                            scales[blk] = m;
+                            zps[blk] = m == 0 ? 0 : 1;
+                        } else {
+                            scales[blk] = s;
+                            zps[blk] = m / s;
+                        }
+                        for (int j = 0; j < 16; j++) {
+                            blob[blk * 16 + j] = (byte) (q[2 * j] | (q[2 * j + 1] << 4));
+                        }
+                    }
+                }
+                return new NBits(n, k, 4, blob, scales, zps);
             }
             default -> throw new IllegalArgumentException(type + " blocks do not map onto MatMulNBits");
         }
