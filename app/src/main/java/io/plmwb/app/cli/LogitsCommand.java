@@ -56,6 +56,10 @@ public final class LogitsCommand implements Callable<Integer> {
             description = "ONNX Runtime intra-op threads (default: all cores)")
     int threads;
 
+    @Option(names = "--weights", paramLabel = "f32|q8|q4",
+            description = "graph weights: f32 (default: dequantized for .gguf files) or 8/4-bit MatMulNBits")
+    String weights = "f32";
+
     @Option(names = "--json", description = "print JSON")
     boolean json;
 
@@ -86,7 +90,10 @@ public final class LogitsCommand implements Callable<Integer> {
         RuntimeOptions rt = threads > 0 ? RuntimeOptions.threads(1, threads) : RuntimeOptions.defaults();
         GraphCache cache = GraphCache.atDefaultLocation();
         long t0 = System.nanoTime();
-        GraphOptions options = GraphOptions.of(cacheMode);
+        if (!GraphOptions.DTYPES.contains(weights)) {
+            throw new BadInputException("--weights must be f32, q8 or q4, got '" + weights + "'");
+        }
+        GraphOptions options = new GraphOptions(cacheMode, weights);
         TaskContext progress = new StderrProgress(spec.commandLine().getErr());
         GraphCache.Entry entry = cache.getOrBuild(model, options, (file, ctx) -> {
             try (WeightSource weights = ModelFiles.openWeights(model)) {
@@ -108,6 +115,7 @@ public final class LogitsCommand implements Callable<Integer> {
             ObjectNode o = CliJson.object();
             o.put("model", model.toAbsolutePath().normalize().toString());
             o.put("mode", cacheMode.key());
+            o.put("weights", weights);
             o.put("incremental", incremental);
             o.putPOJO("ids", ids);
             o.put("positions", logits.length);

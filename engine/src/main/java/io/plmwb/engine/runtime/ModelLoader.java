@@ -3,6 +3,8 @@ package io.plmwb.engine.runtime;
 import io.plmwb.engine.format.CheckpointLayout;
 import io.plmwb.engine.format.ModelFormatException;
 import io.plmwb.engine.format.WeightSource;
+import io.plmwb.engine.format.gguf.GgufFile;
+import io.plmwb.engine.format.gguf.GgufTensor;
 import io.plmwb.engine.graph.CacheMode;
 import io.plmwb.engine.graph.GraphCache;
 import io.plmwb.engine.graph.GraphOptions;
@@ -33,10 +35,21 @@ public final class ModelLoader {
      * @param contextLimit most tokens a generation may hold; 0: the config's max_position_embeddings
      * @param cache        where compiled graphs live
      * @param guard        the memory guard ({@link MemoryGuard#system()} normally)
+     * @param weights      graph weight dtype ("f32", "q8", "q4", see {@link GraphOptions}); null: {@link #nativeWeights}
      */
     public record Options(CacheMode mode, RuntimeOptions runtime, int contextLimit, GraphCache cache,
-                          MemoryGuard guard) {
+                          MemoryGuard guard, String weights) {
+
+        /** Options with the weight dtype chosen by {@link #nativeWeights}. */
+        public Options(CacheMode mode, RuntimeOptions runtime, int contextLimit, GraphCache cache, MemoryGuard guard) {
+            this(mode, runtime, contextLimit, cache, guard, null);
+        }
+
         public Options {
+            if (weights != null && !GraphOptions.DTYPES.contains(weights)) {
+                throw new IllegalArgumentException("weights must be one of " + GraphOptions.DTYPES + ", got "
+                        + weights);
+            }
             Objects.requireNonNull(runtime, "runtime");
             Objects.requireNonNull(cache, "cache");
             Objects.requireNonNull(guard, "guard");
@@ -52,29 +65,80 @@ public final class ModelLoader {
         }
 
         public Options withMode(CacheMode m) {
-            return new Options(m, runtime, contextLimit, cache, guard);
+            return new Options(m, runtime, contextLimit, cache, guard, weights);
         }
 
         public Options withRuntime(RuntimeOptions r) {
-            return new Options(mode, r, contextLimit, cache, guard);
+            return new Options(mode, r, contextLimit, cache, guard, weights);
         }
 
         public Options withContextLimit(int c) {
-            return new Options(mode, runtime, c, cache, guard);
+            return new Options(mode, runtime, c, cache, guard, weights);
         }
 
         public Options withCache(GraphCache c) {
-            return new Options(mode, runtime, contextLimit, c, guard);
+            return new Options(mode, runtime, contextLimit, c, guard, weights);
+        }
+
+        /** Graph weight dtype: "f32", "q8", "q4", or null for {@link ModelLoader#nativeWeights}. */
+        public Options withWeights(String w) {
+            return new Options(mode, runtime, contextLimit, cache, guard, w);
         }
 
         public Options withGuard(MemoryGuard g) {
-            return new Options(mode, runtime, contextLimit, cache, g);
+            return new Options(mode, runtime, contextLimit, cache, g, weights);
         }
     }
 
     /** The cache mode used for {@code config} when none is asked for. */
     public static CacheMode nativeMode(ModelConfig config) {
         return config.family().isMla() ? CacheMode.LATENT : CacheMode.EXPANDED;
+    }
+
+    /**
+     * The weight dtype a model runs with when none is asked for: f32 for checkpoint folders and F32/F16/BF16 GGUFs; for
+     * quantized GGUFs the width most of the matrix bytes are stored at (q8 for Q8_0/Q5/Q6_K files, q4 for
+     * Q4_0/Q4_1/Q4_K files), so a GGUF runs quantized by default.
+     */
+    public static String nativeWeights(Path model) throws ModelFormatException {
+        if (!ModelFiles.isGguf(model)) {
+            return "f32";
+        }
+        try (GgufFile g = GgufFile.open(model)) {
+            long four = 0;
+            long eight = 0;
+            long flt = 0;
+            for (GgufTensor t : g.tensors().values()) {
+                if (t.ne().length != 2) {
+                    continue;
+                }
+                long b = t.byteSize();
+                if (!t.type().quantized()) {
+                    flt += b;
+                } else if (t.type().bitsPerWeight() > 5) {
+                    eight += b;
+                } else {
+                    four += b;
+                }
+            }
+            if (flt >= four && flt >= eight) {
+                return "f32";
+            }
+            return four >= eight ? "q4" : "q8";
+        }
+    }
+
+    /** The weight dtype of a loaded model's graph ("f32" when it has no quantization sidecar). */
+    public static String weightsOf(LoadedModel m) {
+        try {
+            var q = OnnxGraphBuilder.readQuantization(m.graphFile());
+            if (q.isEmpty()) {
+                return "f32";
+            }
+            return q.stream().allMatch(w -> w.bits() == 8) ? "q8" : "q4";
+        } catch (IOException e) {
+            return "f32";
+        }
     }
 
     /**
@@ -102,7 +166,8 @@ public final class ModelLoader {
                     + " caches expanded K/V");
         }
         int limit = options.contextLimit() == 0 ? config.maxPositionEmbeddings() : options.contextLimit();
-        GraphOptions graphOptions = GraphOptions.of(mode);
+        GraphOptions graphOptions = new GraphOptions(mode, options.weights() != null ? options.weights()
+                : nativeWeights(dir));
         GraphCache.Entry cached = options.cache().lookup(dir, graphOptions);
         ctx.message("Checking memory");
         MemoryGuard.Estimate estimate = options.guard().check(config, mode, limit, cached == null);
