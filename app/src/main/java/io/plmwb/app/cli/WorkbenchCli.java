@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             LogitsCommand.class,
             GenerateCommand.class,
             BenchCommand.class,
+            QuantizeCommand.class,
             CommandLine.HelpCommand.class})
 public final class WorkbenchCli implements Runnable {
 

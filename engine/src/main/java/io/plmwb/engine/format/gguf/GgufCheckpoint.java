@@ -40,6 +40,9 @@ import java.util.regex.Pattern;
  */
 public final class GgufCheckpoint implements WeightSource {
 
+    /** Metadata key marking a GGUF written from a synthetic (random-weight) checkpoint. */
+    public static final String SYNTHETIC_KEY = "plmwb.synthetic";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern BLOCK = Pattern.compile("blk\\.(\\d+)\\.([a-z_]+)\\.(weight|bias)");
     private static final Map<String, String> BLOCK_NAMES = Map.ofEntries(
@@ -178,6 +181,9 @@ public final class GgufCheckpoint implements WeightSource {
                         + ".attention.layer_norm_rms_epsilon")));
         o.put("tie_word_embeddings", g.tensor("output.weight").isEmpty());
         o.put("torch_dtype", "float32");
+        if (g.bool(SYNTHETIC_KEY).orElse(false)) {
+            o.put("plmwb_synthetic", true);
+        }
         g.integer("tokenizer.ggml.bos_token_id").ifPresent(v -> o.put("bos_token_id", v));
         g.integer("tokenizer.ggml.eos_token_id").ifPresent(v -> o.put("eos_token_id", v));
         Optional<String> scaling = g.string(arch + ".rope.scaling.type");
