@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             GenerateCommand.class,
             BenchCommand.class,
             QuantizeCommand.class,
+            VariantsCommand.class,
             CommandLine.HelpCommand.class})
 public final class WorkbenchCli implements Runnable {
 

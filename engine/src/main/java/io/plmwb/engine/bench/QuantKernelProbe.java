@@ -68,6 +68,8 @@ public final class QuantKernelProbe {
                 new Variant("MatMulNBits 8-bit acc4", nbits(q8, 4), q8.bytes()),
                 new Variant("MatMulNBits 4-bit acc0", nbits(q4, 0), q4.bytes()),
                 new Variant("MatMulNBits 4-bit acc4", nbits(q4, 4), q4.bytes()),
+                new Variant("MatMulNBits 8-bit acc4, pre-packing off", nbits(q8, 4), q8.bytes(), true),
+                new Variant("MatMulNBits 4-bit acc4, pre-packing off", nbits(q4, 4), q4.bytes(), true),
                 new Variant("int8 DequantizeLinear(block 32) + Gemm", dqLinear(q8), (long) n * k + 4L * n * k / 32),
                 new Variant("DynamicQuantizeLinear + MatMulInteger (per-column scale)", matMulInteger(w, n, k),
                         (long) n * k + 4L * n));
@@ -84,6 +86,9 @@ public final class QuantKernelProbe {
                     so.setIntraOpNumThreads(threads);
                     so.setInterOpNumThreads(1);
                     so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+                    if (v.noPrepack) {
+                        so.addConfigEntry("session.disable_prepacking", "1");
+                    }
                     try (OrtSession s = env.createSession(v.model, so);
                          OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(a), new long[] {m, k})) {
                         double best = Double.MAX_VALUE;
@@ -118,7 +123,10 @@ public final class QuantKernelProbe {
         return out;
     }
 
-    private record Variant(String name, byte[] model, long bytes) {
+    private record Variant(String name, byte[] model, long bytes, boolean noPrepack) {
+        Variant(String name, byte[] model, long bytes) {
+            this(name, model, bytes, false);
+        }
     }
 
     private static TensorProto tensor(String name, TensorProto.DataType t, byte[] raw, long... dims) {
