@@ -24,8 +24,8 @@ public final class VariantCharts {
                 .toArray();
         return ChartSpec.builder("variants-speed-" + slug(r.name()), ChartKind.BAR)
                 .title(r.name() + (r.synthetic() ? " (SYNTHETIC)" : "") + ": speed by weight precision")
-                .subtitle(String.format(Locale.ROOT, "prefill of %d tokens, %d greedy decode tokens, %s cache, "
-                        + "%d threads", r.prefillTokens(), r.decodeTokens(), r.cacheMode(), r.threads()))
+                .subtitle(String.format(Locale.ROOT, "prefill %d tok, decode %d tok, %s, %d threads", r.prefillTokens(),
+                        r.decodeTokens(), r.cacheMode(), r.threads()))
                 .xAxis(Axis.of("Variant", ""))
                 .yAxis(Axis.of("Speed", "tokens/s"))
                 .addSeries(Series.categories("Prefill", labels, prefill).build())

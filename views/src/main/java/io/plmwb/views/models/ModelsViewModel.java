@@ -69,6 +69,7 @@ public final class ModelsViewModel {
     private final ReadOnlyObjectWrapper<ChartSpec> componentChart = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<ChartSpec> perLayerChart = new ReadOnlyObjectWrapper<>();
     private final ChartExportViewModel componentExport;
+    private final VariantsViewModel variants;
     private final ChartExportViewModel perLayerExport;
     private final ObservableList<String> recentModels = FXCollections.observableArrayList();
     private final ObservableList<String> recentModelsView = FXCollections.unmodifiableObservableList(recentModels);
@@ -96,6 +97,7 @@ public final class ModelsViewModel {
         ChartExportService exportService = new ChartExportService();
         this.componentExport = new ChartExportViewModel(exportService, executor);
         this.perLayerExport = new ChartExportViewModel(exportService, executor);
+        this.variants = new VariantsViewModel(executor, current);
         Presets.names().forEach(presets::add);
     }
 
@@ -307,6 +309,11 @@ public final class ModelsViewModel {
     }
 
     /** Export state of the component chart. */
+    /** The fp32 / 8-bit / 4-bit comparison of the shown model. */
+    public VariantsViewModel variants() {
+        return variants;
+    }
+
     public ChartExportViewModel componentExport() {
         return componentExport;
     }
