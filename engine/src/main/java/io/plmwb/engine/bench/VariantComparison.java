@@ -142,6 +142,17 @@ public final class VariantComparison {
      */
     public static Result run(Path model, String heldOutText, Options o, TaskContext ctx)
             throws IOException, ModelFormatException, InsufficientMemoryException {
+        return run(model, heldOutText, null, o, ctx);
+    }
+
+    /** As {@link #run(Path, String, Options, TaskContext)} on token ids instead of text (no tokenizer involved). */
+    public static Result runIds(Path model, int[] heldOutIds, Options o, TaskContext ctx)
+            throws IOException, ModelFormatException, InsufficientMemoryException {
+        return run(model, null, heldOutIds.clone(), o, ctx);
+    }
+
+    private static Result run(Path model, String heldOutText, int[] givenIds, Options o, TaskContext ctx)
+            throws IOException, ModelFormatException, InsufficientMemoryException {
         Path src = model.toAbsolutePath().normalize();
         boolean gguf = ModelFiles.isGguf(src);
         List<String[]> plan = new ArrayList<>(); // label, weights, path
@@ -178,7 +189,7 @@ public final class VariantComparison {
                 mode = m.cacheMode().key();
                 threads = m.runtimeOptions().intraOpThreads();
                 if (ids == null) {
-                    int[] all = m.tokenizer().encode(heldOutText);
+                    int[] all = givenIds != null ? givenIds : m.tokenizer().encode(heldOutText);
                     int n = Math.min(all.length, Math.min(o.evalTokens() + 1, m.contextLimit()));
                     if (n < 2) {
                         throw new ModelFormatException(src, "the held-out text gives " + all.length

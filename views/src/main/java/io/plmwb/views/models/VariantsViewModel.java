@@ -59,7 +59,7 @@ public final class VariantsViewModel {
     private final ChartExportViewModel relativeExport;
     private final BooleanBinding canCompare;
     private VariantComparison.Options options = VariantComparison.Options.defaults();
-    private Path text = DEFAULT_TEXT;
+    private Path text = defaultText();
 
     public VariantsViewModel(TaskExecutor executor, CurrentModel current) {
         this.executor = executor;
@@ -68,6 +68,18 @@ public final class VariantsViewModel {
         this.relativeExport = ChartExportViewModel.create(executor);
         canCompare = Bindings.createBooleanBinding(() -> current.folderProperty().get() != null && !running.get()
                 && (eightBit.get() || fourBit.get()), current.folderProperty(), running, eightBit, fourBit);
+    }
+
+    /** The bundled held-out text under {@code -Dplmwb.home} (the launcher sets it), else the working folder or its parent. */
+    static Path defaultText() {
+        String home = System.getProperty("plmwb.home");
+        List<Path> candidates = new ArrayList<>();
+        if (home != null) {
+            candidates.add(Path.of(home).resolve(DEFAULT_TEXT));
+        }
+        candidates.add(DEFAULT_TEXT);
+        candidates.add(Path.of("..").resolve(DEFAULT_TEXT));
+        return candidates.stream().filter(Files::isRegularFile).findFirst().orElse(candidates.get(0));
     }
 
     /** Engine settings for the comparison (tests use small token counts and their own caches). */
