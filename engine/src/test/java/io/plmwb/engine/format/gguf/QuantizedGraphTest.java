@@ -35,7 +35,8 @@ class QuantizedGraphTest {
     private float[][] run(ModelConfig cfg, WeightSource w, GraphOptions o, String tag) throws Exception {
         Path onnx = tmp.resolve(tag + "/model.onnx");
         OnnxGraphBuilder.build(cfg, w, o, onnx, TaskContext.none());
-        try (DecoderSession s = DecoderSession.open(onnx, RuntimeOptions.threads(1, 1))) {
+        // pre-packed, as ModelLoader opens quantized graphs (MatMulNBits' int8 kernels need the packed weights)
+        try (DecoderSession s = DecoderSession.open(onnx, RuntimeOptions.threads(1, 1).withPrepack(true))) {
             float[][] prefill = LogitsRunner.run(s, Fixture.IDS, false, TaskContext.none());
             float[][] inc = LogitsRunner.run(s, Fixture.IDS, true, TaskContext.none());
             double d = LogitsRunner.compare(inc, prefill).maxAbsDiff();
