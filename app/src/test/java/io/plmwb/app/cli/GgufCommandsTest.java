@@ -36,6 +36,10 @@ class GgufCommandsTest extends FixtureCommandTest {
         assertEquals(0, info.code(), info.err());
         JsonNode j = new ObjectMapper().readTree(info.out());
         assertEquals(894336, j.at("/params/total").asLong(), info.out());
+        assertEquals("q8", j.at("/gguf/native_weights").asText());
+        assertEquals(13, j.at("/gguf/tensor_types/Q8_0/count").asInt());
+        assertEquals(7, j.at("/gguf/tensor_types/F32/count").asInt());
+        assertEquals(967296, j.at("/gguf/file_bytes").asLong());
         WorkbenchCliTest.Run gen = WorkbenchCliTest.run("generate", "--model", gguf.toString(), "--prompt", "The",
                 "--max-tokens", "3", "--threads", "1", "--json");
         assertEquals(0, gen.code(), gen.err());
