@@ -1,7 +1,6 @@
 package io.plmwb.engine.format.gguf;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -191,10 +190,5 @@ public final class GgufWriter {
             b.duplicate().flip().get(r);
             return r;
         }
-    }
-
-    /** Unchecked wrapper for callbacks that cannot throw. */
-    static UncheckedIOException unchecked(IOException e) {
-        return new UncheckedIOException(e);
     }
 }
