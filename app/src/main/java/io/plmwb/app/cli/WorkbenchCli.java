@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             QuantizeCommand.class,
             VariantsCommand.class,
+            KernelsCommand.class,
             CommandLine.HelpCommand.class})
 public final class WorkbenchCli implements Runnable {
 
