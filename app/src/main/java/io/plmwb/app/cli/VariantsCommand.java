@@ -75,7 +75,10 @@ public final class VariantsCommand implements Callable<Integer> {
         if (tokens < 2 || prefill < 1 || decode < 1) {
             throw new BadInputException("--tokens must be ≥ 2, --prefill and --decode ≥ 1");
         }
-        Path textFile = text != null ? text : Path.of("datasets", "heldout", "kjv-jonah.txt");
+        Path bundled = Path.of("datasets", "heldout", "kjv-jonah.txt");
+        String home = System.getProperty("plmwb.home");
+        Path textFile = text != null ? text : home != null && Files.isRegularFile(Path.of(home).resolve(bundled))
+                ? Path.of(home).resolve(bundled) : bundled;
         if (!Files.isRegularFile(textFile)) {
             throw new BadInputException(textFile + " does not exist (give --text FILE)");
         }
