@@ -198,6 +198,10 @@ public final class GgufFile implements AutoCloseable {
             throw new ModelFormatException(file, "GGUF version 1 (32-bit counts, before August 2023) is not "
                     + "supported; re-convert it with a current llama.cpp");
         }
+        if (version == 0x02000000L || version == 0x03000000L) {
+            throw new ModelFormatException(file, "big-endian GGUF (version " + (version >>> 24) + " byte-swapped) is "
+                    + "not supported; use a little-endian file");
+        }
         if (version != 2 && version != 3) {
             throw new ModelFormatException(file, "unsupported GGUF version " + version + " (2 and 3 are read)");
         }

@@ -75,6 +75,22 @@ class GgufCorruptionTest {
         assertTrue(fails(write("v1.gguf", b)).contains("version 1"));
         b[4] = 9;
         assertTrue(fails(write("v9.gguf", b)).contains("unsupported GGUF version 9"));
+        b[4] = 0;
+        b[7] = 3;
+        assertTrue(fails(write("be.gguf", b)).contains("big-endian"));
+    }
+
+    /** Version 2 has the same little-endian layout as 3 (64-bit counts): it opens and reads. */
+    @Test
+    void version2Opens() throws Exception {
+        byte[] b = original();
+        b[4] = 2;
+        Path p = write("v2.gguf", b);
+        try (GgufCheckpoint c = GgufCheckpoint.open(p)) {
+            assertEquals(2, c.file().version());
+            assertEquals(20, c.names().size());
+            c.readFloats("model.layers.1.mlp.down_proj.weight");
+        }
     }
 
     @Test
