@@ -40,7 +40,7 @@ import picocli.CommandLine.Option;
             "Compiles the graphs first when they are not cached (reported as such). Run it on an idle machine."})
 public final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "HF checkpoint folder")
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "HF checkpoint folder or .gguf file")
     Path model;
 
     @Option(names = "--prompt-tokens", defaultValue = "128", paramLabel = "N", description = "prefill length (128)")
@@ -165,6 +165,14 @@ public final class BenchCommand implements Callable<Integer> {
             load.put("session_open_ms", r(lm.timings().sessionOpenMs()));
             load.put("total_ms", r(lm.timings().totalMs()));
             load.put("rss_after_load_bytes", HostProbe.rss());
+            // quantized graphs read their quantized weights: bytes per decode token = the graph's weight sidecar
+            String graphWeights = ModelLoader.weightsOf(lm);
+            m.put("weights", graphWeights);
+            if (!graphWeights.equals("f32")) {
+                weightBytes = java.nio.file.Files.size(lm.graphFile().resolveSibling(lm.graphFile().getFileName()
+                        + ".data"));
+            }
+            m.put("decode_weight_bytes_per_token", weightBytes);
             ModeBenchmark.Prefill pf;
             ModeBenchmark.Decode dec;
             ModeBenchmark.Decode decCtx = null;

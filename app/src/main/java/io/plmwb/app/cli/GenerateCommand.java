@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
             "Temperature 0 is greedy; with a temperature, --seed makes sampling reproducible."})
 public final class GenerateCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "HF checkpoint folder")
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "HF checkpoint folder or .gguf file")
     Path model;
 
     @Option(names = "--prompt", required = true, paramLabel = "TEXT", description = "the prompt")

@@ -41,6 +41,26 @@ public final class InfoCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** GGUF version, size, tensor types (count and bytes) and the weights it runs with by default. */
+    private static ObjectNode ggufJson(Path file) throws io.plmwb.engine.format.ModelFormatException {
+        ObjectNode g = CliJson.object();
+        try (io.plmwb.engine.format.gguf.GgufFile f = io.plmwb.engine.format.gguf.GgufFile.open(file)) {
+            g.put("version", f.version());
+            g.put("file_bytes", f.fileSize());
+            g.put("alignment", f.alignment());
+            g.put("tensors", f.tensors().size());
+            ObjectNode types = g.putObject("tensor_types");
+            for (io.plmwb.engine.format.gguf.GgufTensor t : f.tensors().values()) {
+                ObjectNode e = types.has(t.type().name()) ? (ObjectNode) types.get(t.type().name())
+                        : types.putObject(t.type().name());
+                e.put("count", e.path("count").asInt() + 1);
+                e.put("bytes", e.path("bytes").asLong() + t.byteSize());
+            }
+        }
+        g.put("native_weights", io.plmwb.engine.runtime.ModelLoader.nativeWeights(file));
+        return g;
+    }
+
     @Override
     public Integer call() throws Exception {
         ModelConfig config = selection.config(modelDir);
@@ -58,9 +78,22 @@ public final class InfoCommand implements Callable<Integer> {
                 source.put("model_dir", (selection.model != null ? selection.model : modelDir).toAbsolutePath()
                         .normalize().toString());
             }
+            Path file = selection.model != null ? selection.model : modelDir;
+            if (file != null && io.plmwb.engine.runtime.ModelFiles.isGguf(file)) {
+                root.set("gguf", ggufJson(file));
+            }
             out.println(CliJson.pretty(root));
         } else {
             printText(out, selection.label(modelDir), s, cache, ctx);
+            Path file = selection.model != null ? selection.model : modelDir;
+            if (file != null && io.plmwb.engine.runtime.ModelFiles.isGguf(file)) {
+                ObjectNode g = ggufJson(file);
+                out.printf("%nGGUF v%d, %,d bytes, runs with %s weights by default; tensors:", g.get("version").asInt(),
+                        g.get("file_bytes").asLong(), g.get("native_weights").asText());
+                g.get("tensor_types").fields().forEachRemaining(e -> out.printf(" %s × %d (%,d bytes)", e.getKey(),
+                        e.getValue().get("count").asInt(), e.getValue().get("bytes").asLong()));
+                out.println();
+            }
         }
         out.flush();
         return 0;

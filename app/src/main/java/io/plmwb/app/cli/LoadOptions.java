@@ -17,11 +17,16 @@ public final class LoadOptions {
     @Option(names = "--no-memory-check", description = "skip the memory guard")
     boolean noMemoryCheck;
 
-    /** The model argument must be an existing folder (a file or a missing path is bad input, exit 2). */
+    @Option(names = "--weights", paramLabel = "f32|q8|q4",
+            description = "linear-layer weights of the graph: f32, or block-quantized 8/4-bit run by ORT's MatMulNBits "
+                    + "(default: f32 for checkpoint folders, the file's own width for quantized .gguf files)")
+    String weights;
+
+    /** The model argument must be an existing folder or GGUF file (anything else is bad input, exit 2). */
     static void requireCheckpointFolder(java.nio.file.Path model) {
-        if (!java.nio.file.Files.isDirectory(model)) {
-            throw new BadInputException(model + (java.nio.file.Files.exists(model) ? " is not a folder"
-                    : " does not exist"));
+        if (!java.nio.file.Files.isDirectory(model) && !io.plmwb.engine.runtime.ModelFiles.isGguf(model)) {
+            throw new BadInputException(model + (java.nio.file.Files.exists(model)
+                    ? " is neither a checkpoint folder nor a .gguf file" : " does not exist"));
         }
     }
 
@@ -34,6 +39,10 @@ public final class LoadOptions {
     ModelLoader.Options apply(ModelLoader.Options base, int threads) {
         RuntimeOptions runtime = (threads > 0 ? RuntimeOptions.threads(1, threads) : RuntimeOptions.defaults())
                 .withPrepack(prepack());
-        return base.withRuntime(runtime).withGuard(noMemoryCheck ? MemoryGuard.disabled() : MemoryGuard.system());
+        if (weights != null && !io.plmwb.engine.graph.GraphOptions.DTYPES.contains(weights)) {
+            throw new BadInputException("--weights must be f32, q8 or q4, got '" + weights + "'");
+        }
+        return base.withRuntime(runtime).withGuard(noMemoryCheck ? MemoryGuard.disabled() : MemoryGuard.system())
+                .withWeights(weights);
     }
 }

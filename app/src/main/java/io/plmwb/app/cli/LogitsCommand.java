@@ -1,13 +1,12 @@
 package io.plmwb.app.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.plmwb.engine.format.SafetensorsCheckpoint;
 import io.plmwb.engine.format.WeightSource;
 import io.plmwb.engine.graph.CacheMode;
 import io.plmwb.engine.graph.GraphCache;
 import io.plmwb.engine.graph.GraphOptions;
 import io.plmwb.engine.graph.OnnxGraphBuilder;
-import io.plmwb.engine.model.ConfigLoader;
+import io.plmwb.engine.runtime.ModelFiles;
 import io.plmwb.engine.model.ModelConfig;
 import io.plmwb.engine.runtime.DecoderSession;
 import io.plmwb.engine.runtime.LogitsComparison;
@@ -30,7 +29,7 @@ import picocli.CommandLine.Option;
                 + "a reference file (max abs diff, argmax agreement).")
 public final class LogitsCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "HF checkpoint folder")
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "HF checkpoint folder or .gguf file")
     Path model;
 
     @Option(names = "--ids", required = true, split = ",", paramLabel = "ID,ID,...", description = "token ids")
@@ -57,6 +56,10 @@ public final class LogitsCommand implements Callable<Integer> {
             description = "ONNX Runtime intra-op threads (default: all cores)")
     int threads;
 
+    @Option(names = "--weights", paramLabel = "f32|q8|q4",
+            description = "graph weights: f32 (default: dequantized for .gguf files) or 8/4-bit MatMulNBits")
+    String weights = "f32";
+
     @Option(names = "--json", description = "print JSON")
     boolean json;
 
@@ -68,7 +71,7 @@ public final class LogitsCommand implements Callable<Integer> {
         if (!Files.exists(model)) {
             throw new BadInputException(model + " does not exist");
         }
-        ModelConfig config = ConfigLoader.load(model);
+        ModelConfig config = ModelFiles.config(model);
         CacheMode cacheMode = mode == null ? (config.family().isMla() ? CacheMode.LATENT : CacheMode.EXPANDED)
                 : CacheMode.parse(mode);
         if (cacheMode == CacheMode.LATENT && !config.family().isMla()) {
@@ -87,10 +90,13 @@ public final class LogitsCommand implements Callable<Integer> {
         RuntimeOptions rt = threads > 0 ? RuntimeOptions.threads(1, threads) : RuntimeOptions.defaults();
         GraphCache cache = GraphCache.atDefaultLocation();
         long t0 = System.nanoTime();
-        GraphOptions options = GraphOptions.of(cacheMode);
+        if (!GraphOptions.DTYPES.contains(weights)) {
+            throw new BadInputException("--weights must be f32, q8 or q4, got '" + weights + "'");
+        }
+        GraphOptions options = new GraphOptions(cacheMode, weights);
         TaskContext progress = new StderrProgress(spec.commandLine().getErr());
         GraphCache.Entry entry = cache.getOrBuild(model, options, (file, ctx) -> {
-            try (WeightSource weights = SafetensorsCheckpoint.open(model)) {
+            try (WeightSource weights = ModelFiles.openWeights(model)) {
                 OnnxGraphBuilder.build(config, weights, options, file, ctx);
             }
         }, progress);
@@ -109,6 +115,7 @@ public final class LogitsCommand implements Callable<Integer> {
             ObjectNode o = CliJson.object();
             o.put("model", model.toAbsolutePath().normalize().toString());
             o.put("mode", cacheMode.key());
+            o.put("weights", weights);
             o.put("incremental", incremental);
             o.putPOJO("ids", ids);
             o.put("positions", logits.length);

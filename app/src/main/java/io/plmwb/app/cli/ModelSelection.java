@@ -1,7 +1,6 @@
 package io.plmwb.app.cli;
 
 import io.plmwb.engine.format.ModelFormatException;
-import io.plmwb.engine.model.ConfigLoader;
 import io.plmwb.engine.model.ModelConfig;
 import io.plmwb.engine.model.Presets;
 import java.nio.file.Path;
@@ -10,7 +9,7 @@ import picocli.CommandLine.Option;
 /** {@code --model DIR | --preset NAME}: a checkpoint folder or a published architecture. */
 public final class ModelSelection {
 
-    @Option(names = "--model", paramLabel = "DIR", description = "HF checkpoint folder (config.json, safetensors)")
+    @Option(names = "--model", paramLabel = "DIR", description = "HF checkpoint folder (config.json, safetensors) or a .gguf file")
     Path model;
 
     @Option(names = "--preset", paramLabel = "NAME",
@@ -30,7 +29,7 @@ public final class ModelSelection {
         if (dir == null) {
             throw new BadInputException("give a model folder (--model DIR) or --preset NAME");
         }
-        return ConfigLoader.load(dir);
+        return io.plmwb.engine.runtime.ModelFiles.config(dir);
     }
 
     /** A name for the selection: the folder name or the preset name. */

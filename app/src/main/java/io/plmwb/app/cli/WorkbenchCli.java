@@ -29,6 +29,9 @@ import picocli.CommandLine.Command;
             ScheduleCommand.class,
             ReplayCommand.class,
             BenchLogsCommand.class,
+            QuantizeCommand.class,
+            VariantsCommand.class,
+            KernelsCommand.class,
             CommandLine.HelpCommand.class})
 public final class WorkbenchCli implements Runnable {
 

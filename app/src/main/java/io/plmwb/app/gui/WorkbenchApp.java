@@ -73,6 +73,10 @@ public class WorkbenchApp extends Application {
                 schedules.openLog(target.path()); // training logs: replayed in Schedules
                 yield WorkspaceId.SCHEDULES;
             }
+            case GGUF_MODEL -> {
+                models.openCheckpoint(target.path());
+                yield WorkspaceId.MODELS;
+            }
             default -> null;
         };
         mainModel = new MainViewModel(store, settings, executor, router);

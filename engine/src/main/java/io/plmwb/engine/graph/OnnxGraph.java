@@ -202,6 +202,35 @@ final class OnnxGraph {
         return name;
     }
 
+    /** Streams raw bytes (uint8 blobs of quantized weights) into the sidecar as an external initializer. */
+    String bytes(String name, TensorProto.DataType type, byte[] v, long... dims) throws IOException {
+        long pad = (ALIGN - dataBytes % ALIGN) % ALIGN;
+        long offset = dataBytes + pad;
+        ByteBuffer b = ByteBuffer.wrap(v);
+        long pos = offset;
+        while (b.hasRemaining()) {
+            pos += data.write(b, pos);
+        }
+        dataBytes = offset + v.length;
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(type.getNumber())
+                .setDataLocation(TensorProto.DataLocation.EXTERNAL)
+                .addExternalData(kv("location", dataLocation))
+                .addExternalData(kv("offset", Long.toString(offset)))
+                .addExternalData(kv("length", Long.toString(v.length)));
+        for (long d : dims) {
+            t.addDims(d);
+        }
+        graph.addInitializer(t);
+        return name;
+    }
+
+    /** A node of a non-default domain (e.g. com.microsoft) with one output named {@code name}. */
+    String opDomain(String name, String domain, String opType, String[] inputs, AttributeProto... attributes) {
+        opMulti(name, opType, inputs, new String[] {name}, attributes);
+        graph.setNode(graph.getNodeCount() - 1, graph.getNode(graph.getNodeCount() - 1).toBuilder().setDomain(domain));
+        return name;
+    }
+
     private static StringStringEntryProto kv(String k, String v) {
         return StringStringEntryProto.newBuilder().setKey(k).setValue(v).build();
     }

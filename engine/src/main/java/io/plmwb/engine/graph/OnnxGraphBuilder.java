@@ -9,6 +9,8 @@ import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import io.plmwb.engine.format.ModelFormatException;
 import io.plmwb.engine.format.WeightSource;
+import io.plmwb.engine.format.gguf.Quantizer;
+import io.plmwb.engine.format.gguf.WeightQuantizer;
 import io.plmwb.engine.model.ModelConfig;
 import io.plmwb.engine.task.TaskContext;
 import java.io.IOException;
@@ -46,6 +48,30 @@ public final class OnnxGraphBuilder {
     /** Default opset. */
     public static final int OPSET = 17;
 
+    /**
+     * MatMulNBits accuracy_level: 4 = int8 compute on activations quantized per block at run time (as llama.cpp does
+     * for its quantized matmuls); decision 0050 has the measurements (fp32 compute, 0, is 25-150x slower at M=1).
+     */
+    public static final long ACCURACY_LEVEL = 4;
+    /** Sidecar written next to a quantized graph: what each weight became. */
+    public static final String QUANTIZATION_FILE = "quantization.json";
+
+    /**
+     * One quantized weight of a graph.
+     *
+     * @param name        HF tensor name
+     * @param source      stored type (GGUF ggml type or safetensors dtype)
+     * @param bits        MatMulNBits width
+     * @param direct      GGUF blocks mapped without re-quantizing
+     * @param maxAbsError max |graph weight − stored weight| (0 when direct)
+     * @param rmsError    RMS of that difference
+     * @param rmsWeight   RMS of the stored weight (NaN when direct: not computed)
+     * @param bytes       blob + fp32 scales
+     */
+    public record QuantizedWeight(String name, String source, int bits, boolean direct, double maxAbsError,
+                                  double rmsError, double rmsWeight, long bytes) {
+    }
+
     private static final TensorProto.DataType F = TensorProto.DataType.FLOAT;
     private static final TensorProto.DataType I64 = TensorProto.DataType.INT64;
     private static final TensorProto.DataType I32 = TensorProto.DataType.INT32;
@@ -55,6 +81,8 @@ public final class OnnxGraphBuilder {
     private final GraphOptions options;
     private OnnxGraph g;
     private String mask;
+    private NBitsInit embedNBits;
+    private final List<QuantizedWeight> quantization = new ArrayList<>();
     private String cos;
     private String sin;
 
@@ -128,9 +156,13 @@ public final class OnnxGraphBuilder {
                     .setProducerName("plm-workbench")
                     .setProducerVersion(BUILDER_VERSION)
                     .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+                    .addAllOpsetImport(options.weightBits() > 0 ? List.of(OperatorSetIdProto.newBuilder()
+                            .setDomain("com.microsoft").setVersion(1).build()) : List.of())
                     .setGraph(g.graph)
                     .addMetadataProps(meta("plmwb.builder_version", BUILDER_VERSION))
                     .addMetadataProps(meta("plmwb.cache_mode", options.mode().key()))
+                    .addAllMetadataProps(options.weightBits() > 0 ? List.of(meta("plmwb.weights", options.dtype()))
+                            : List.of())
                     .addMetadataProps(meta("plmwb.family", cfg.family().name()))
                     .addMetadataProps(meta("plmwb.layers", Integer.toString(cfg.numLayers())))
                     .addMetadataProps(meta("plmwb.vocab", Integer.toString(cfg.vocabSize())))
@@ -142,8 +174,49 @@ public final class OnnxGraphBuilder {
         try (OutputStream out = Files.newOutputStream(onnxFile)) {
             model.writeTo(out);
         }
+        if (!quantization.isEmpty()) {
+            writeQuantization(onnxFile.resolveSibling(QUANTIZATION_FILE), quantization);
+        }
         ctx.progress(1, 1);
         return new GraphInfo(onnxFile, dataFile, options.mode(), past, present, bytes);
+    }
+
+    private void writeQuantization(Path file, List<QuantizedWeight> list) throws IOException {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var root = json.createObjectNode();
+        root.put("dtype", options.dtype());
+        root.put("accuracy_level", ACCURACY_LEVEL);
+        var arr = root.putArray("weights");
+        for (QuantizedWeight q : list) {
+            var o = arr.addObject();
+            o.put("name", q.name());
+            o.put("source", q.source());
+            o.put("bits", q.bits());
+            o.put("direct", q.direct());
+            o.put("max_abs_error", q.maxAbsError());
+            o.put("rms_error", q.rmsError());
+            if (!Double.isNaN(q.rmsWeight())) {
+                o.put("rms_weight", q.rmsWeight());
+            }
+            o.put("bytes", q.bytes());
+        }
+        json.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), root);
+    }
+
+    /** Reads the quantization sidecar next to a graph file (empty for fp32 graphs). */
+    public static List<QuantizedWeight> readQuantization(Path onnxFile) throws IOException {
+        Path f = onnxFile.resolveSibling(QUANTIZATION_FILE);
+        if (!Files.isRegularFile(f)) {
+            return List.of();
+        }
+        var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(f.toFile());
+        List<QuantizedWeight> r = new ArrayList<>();
+        for (var o : root.path("weights")) {
+            r.add(new QuantizedWeight(o.path("name").asText(), o.path("source").asText(), o.path("bits").asInt(),
+                    o.path("direct").asBoolean(), o.path("max_abs_error").asDouble(), o.path("rms_error").asDouble(),
+                    o.has("rms_weight") ? o.path("rms_weight").asDouble() : Double.NaN, o.path("bytes").asLong()));
+        }
+        return r;
     }
 
     /** Metadata key listing the cache inputs and their shapes ("name=1,-1,80;…", -1 = sequence axis). */
@@ -193,8 +266,47 @@ public final class OnnxGraphBuilder {
 
     private String embed() throws ModelFormatException, IOException {
         String ids = g.op("embed/ids", "Reshape", "input_ids", g.ints(-1));
+        if (options.weightBits() > 0) {
+            return quantizedEmbed(ids);
+        }
         String table = weight("model.embed_tokens.weight", cfg.vocabSize(), cfg.hiddenSize());
         return g.op("embed/gather", "Gather", table, ids, attr("axis", 0L));
+    }
+
+    /**
+     * Embedding rows gathered from the quantized table (the same blob and scales the tied head's MatMulNBits reads)
+     * and dequantized in the graph: code − zero point (128 / 8) times the block scale.
+     */
+    private String quantizedEmbed(String ids) throws ModelFormatException, IOException {
+        int hidden = cfg.hiddenSize();
+        int kb = hidden / 32;
+        embedNBits = nbits("model.embed_tokens.weight", cfg.vocabSize(), hidden);
+        int bits = embedNBits.bits;
+        String blocks = g.op("embed/gather_blocks", "Gather", embedNBits.blob, ids, attr("axis", 0L));
+        String s2 = g.op("embed/scales_2d", "Reshape", embedNBits.scales, g.ints(cfg.vocabSize(), kb));
+        String scales = g.op("embed/gather_scales", "Gather", s2, ids, attr("axis", 0L));
+        String f = g.op("embed/codes_f", "Cast", new String[] {blocks}, attr("to", (long) F.getNumber()));
+        String q;
+        if (bits == 8) {
+            q = g.op("embed/centered", "Sub", f, g.f32(128f));
+        } else {
+            String hi = g.op("embed/hi", "Floor", g.op("embed/div16", "Div", f, g.f32(16f)));
+            String lo = g.op("embed/lo", "Sub", f, g.op("embed/hi16", "Mul", hi, g.f32(16f)));
+            String pair = g.op("embed/pairs", "Concat", new String[] {
+                g.op("embed/lo_1", "Unsqueeze", lo, g.ints(-1)), g.op("embed/hi_1", "Unsqueeze", hi, g.ints(-1))},
+                attr("axis", -1L));
+            String codes = g.op("embed/codes", "Reshape", pair, g.ints(-1, kb, 32));
+            if (embedNBits.zeroPoints() != null) {
+                String z2 = g.op("embed/zero_points_2d", "Reshape", embedNBits.zeroPoints(),
+                        g.ints(cfg.vocabSize(), kb));
+                String z = g.op("embed/gather_zero_points", "Gather", z2, ids, attr("axis", 0L));
+                q = g.op("embed/centered", "Sub", codes, g.op("embed/zero_points_1", "Unsqueeze", z, g.ints(-1)));
+            } else {
+                q = g.op("embed/centered", "Sub", codes, g.f32(8f));
+            }
+        }
+        String v = g.op("embed/scaled", "Mul", q, g.op("embed/scales_1", "Unsqueeze", scales, g.ints(-1)));
+        return g.op("embed/gather", "Reshape", v, g.ints(-1, hidden));
     }
 
     /** Past length, positions, RoPE cos/sin tables and the causal mask, shared by all layers. */
@@ -533,9 +645,16 @@ public final class OnnxGraphBuilder {
         String last = g.op("head/last_positions", "Slice",
                 new String[] {h, negN, g.ints(Long.MAX_VALUE), g.ints(0)});
         String x = rmsNorm("head/norm", last, weight("model.norm.weight", cfg.hiddenSize()));
-        String table = cfg.tieWordEmbeddings() ? "model.embed_tokens.weight"
-                : weight("lm_head.weight", cfg.vocabSize(), cfg.hiddenSize());
-        String l = g.op("head/lm_head", "Gemm", new String[] {x, table}, attr("transB", 1L));
+        String l;
+        if (options.weightBits() > 0) {
+            NBitsInit t = cfg.tieWordEmbeddings() ? embedNBits
+                    : nbits("lm_head.weight", cfg.vocabSize(), cfg.hiddenSize());
+            l = matMulNBits("head/lm_head", x, t);
+        } else {
+            String table = cfg.tieWordEmbeddings() ? "model.embed_tokens.weight"
+                    : weight("lm_head.weight", cfg.vocabSize(), cfg.hiddenSize());
+            l = g.op("head/lm_head", "Gemm", new String[] {x, table}, attr("transB", 1L));
+        }
         g.opMulti("head/logits", "Reshape", new String[] {l, g.ints(1, -1, cfg.vocabSize())}, new String[] {"logits"});
     }
 
@@ -543,12 +662,50 @@ public final class OnnxGraphBuilder {
 
     private String linear(String n, String x, String wName, int out, int in, String biasName)
             throws ModelFormatException, IOException {
+        if (options.weightBits() > 0) {
+            String y = matMulNBits(n, x, nbits(wName, out, in));
+            return biasName == null ? y : g.op(n + "/bias", "Add", y, weight(biasName, out));
+        }
         String w = weight(wName, out, in);
         if (biasName == null) {
             return g.op(n, "Gemm", new String[] {x, w}, attr("transB", 1L));
         }
         String b = weight(biasName, out);
         return g.op(n, "Gemm", new String[] {x, w, b}, attr("transB", 1L));
+    }
+
+    /** Initializer names and geometry of one MatMulNBits weight. */
+    private record NBitsInit(String blob, String scales, String zeroPoints, int n, int k, int bits) {
+    }
+
+    /** Quantizes a checkpoint weight [out, in] and streams its blob and scales into the sidecar. */
+    private NBitsInit nbits(String name, int out, int in) throws ModelFormatException, IOException {
+        if (weights.info(name).isEmpty()) {
+            throw new ModelFormatException(weights.origin(), "missing tensor " + name + " (needed by the "
+                    + cfg.family() + " graph)");
+        }
+        long[] shape = weights.info(name).get().shape();
+        if (shape.length != 2 || shape[0] != out || shape[1] != in) {
+            throw new ModelFormatException(weights.origin(), "tensor " + name + " has shape "
+                    + java.util.Arrays.toString(shape) + "; the config implies [" + out + ", " + in + "]");
+        }
+        WeightQuantizer.Result r = WeightQuantizer.quantize(weights, name, out, in, options.weightBits());
+        Quantizer.NBits q = r.nbits();
+        quantization.add(new QuantizedWeight(name, r.source(), q.bits(), r.direct(), r.maxAbsError(), r.rmsError(),
+                r.rmsWeight(), q.bytes()));
+        int kb = in / 32;
+        String blob = g.bytes(name + ".nbits", TensorProto.DataType.UINT8, q.blob(), out, kb, 32L * q.bits() / 8);
+        String scales = g.weight(name + ".scales", q.scales(), (long) out * kb);
+        String zp = q.zeroPoints() == null ? null : g.weight(name + ".zero_points", q.zeroPoints(), (long) out * kb);
+        return new NBitsInit(blob, scales, zp, out, in, q.bits());
+    }
+
+    private String matMulNBits(String n, String x, NBitsInit w) {
+        String[] in = w.zeroPoints() == null ? new String[] {x, w.blob(), w.scales()}
+                : new String[] {x, w.blob(), w.scales(), w.zeroPoints()};
+        return g.opDomain(n, "com.microsoft", "MatMulNBits", in,
+                attr("K", (long) w.k()), attr("N", (long) w.n()), attr("bits", (long) w.bits()),
+                attr("block_size", 32L), attr("accuracy_level", ACCURACY_LEVEL));
     }
 
     private String slice(String n, String x, long start, long end, long axis) {

@@ -78,6 +78,17 @@ public final class PlmTokenizer implements AutoCloseable {
     public static PlmTokenizer load(Path folderOrFile) throws ModelFormatException {
         Path file = Files.isDirectory(folderOrFile) ? folderOrFile.resolve("tokenizer.json") : folderOrFile;
         byte[] bytes = readSmall(file, "tokenizer.json");
+        Path cfgFile = file.resolveSibling("tokenizer_config.json");
+        byte[] cfgBytes = Files.isRegularFile(cfgFile) ? readSmall(cfgFile, "tokenizer_config.json") : null;
+        return fromJson(file, bytes, cfgFile, cfgBytes);
+    }
+
+    /**
+     * Builds a tokenizer from the bytes of a tokenizer.json and (optionally) a tokenizer_config.json that are not
+     * files of their own, e.g. rebuilt from a GGUF header; {@code file} and {@code cfgFile} name them in messages.
+     */
+    public static PlmTokenizer fromJson(Path file, byte[] bytes, Path cfgFile, byte[] cfgBytes)
+            throws ModelFormatException {
         JsonNode root;
         try {
             root = JSON.readTree(bytes);
@@ -117,11 +128,10 @@ public final class PlmTokenizer implements AutoCloseable {
         }
         boolean byteLevel = usesByteLevel(root.path("decoder"));
 
-        Path cfgFile = file.resolveSibling("tokenizer_config.json");
         JsonNode cfg = null;
-        if (Files.isRegularFile(cfgFile)) {
+        if (cfgBytes != null) {
             try {
-                cfg = JSON.readTree(readSmall(cfgFile, "tokenizer_config.json"));
+                cfg = JSON.readTree(cfgBytes);
             } catch (IOException e) {
                 throw new ModelFormatException(cfgFile, "not valid JSON: " + firstLine(e.getMessage()));
             }

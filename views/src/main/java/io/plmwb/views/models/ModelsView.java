@@ -42,6 +42,7 @@ public final class ModelsView extends FxmlWorkspace {
     private javafx.beans.property.ObjectProperty<Double> temperatureObject;
     private javafx.beans.property.ObjectProperty<Integer> seedObject;
     @FXML private javafx.scene.layout.VBox chartHost;
+    @FXML private javafx.scene.layout.VBox variantsHost;
 
     private final ModelsViewModel model;
     private final java.util.function.Consumer<java.nio.file.Path> opener;
@@ -90,7 +91,11 @@ public final class ModelsView extends FxmlWorkspace {
         perLayerPane.setPrefHeight(440);
         perLayerPane.setMinHeight(400);
         chartHost.getChildren().setAll(componentPane, perLayerPane);
+        variantsView = new VariantsView(model.variants());
+        variantsHost.getChildren().setAll(variantsView.load());
     }
+
+    private VariantsView variantsView;
 
     private ChartPane componentPane;
     private ChartPane perLayerPane;
@@ -98,7 +103,9 @@ public final class ModelsView extends FxmlWorkspace {
     /** Exports the chart that has the focus, else the parameters-by-component chart. */
     @Override
     public boolean exportCurrentChart() {
-        ChartPane target = perLayerPane != null && perLayerPane.isFocused() ? perLayerPane : componentPane;
+        ChartPane variantChart = variantsView == null ? null : variantsView.focusedChart();
+        ChartPane target = variantChart != null ? variantChart
+                : perLayerPane != null && perLayerPane.isFocused() ? perLayerPane : componentPane;
         if (target == null || target.getSpec() == null) {
             return false;
         }

@@ -3,7 +3,6 @@ package io.plmwb.views.models;
 import io.plmwb.engine.arch.ArchitectureSummary;
 import io.plmwb.engine.arch.KvLayout;
 import io.plmwb.engine.arch.StorageType;
-import io.plmwb.engine.model.ConfigLoader;
 import io.plmwb.engine.model.ModelConfig;
 import io.plmwb.engine.model.Presets;
 import io.plmwb.engine.runtime.LoadedModel;
@@ -70,6 +69,7 @@ public final class ModelsViewModel {
     private final ReadOnlyObjectWrapper<ChartSpec> componentChart = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<ChartSpec> perLayerChart = new ReadOnlyObjectWrapper<>();
     private final ChartExportViewModel componentExport;
+    private final VariantsViewModel variants;
     private final ChartExportViewModel perLayerExport;
     private final ObservableList<String> recentModels = FXCollections.observableArrayList();
     private final ObservableList<String> recentModelsView = FXCollections.unmodifiableObservableList(recentModels);
@@ -97,6 +97,7 @@ public final class ModelsViewModel {
         ChartExportService exportService = new ChartExportService();
         this.componentExport = new ChartExportViewModel(exportService, executor);
         this.perLayerExport = new ChartExportViewModel(exportService, executor);
+        this.variants = new VariantsViewModel(executor, current);
         Presets.names().forEach(presets::add);
     }
 
@@ -107,8 +108,9 @@ public final class ModelsViewModel {
      */
     public void openCheckpoint(Path folder) {
         executor.execute(BackgroundTask.of("Read " + folder.getFileName(), ctx -> {
-            ctx.message("reading config.json");
-            return ConfigLoader.load(folder);
+            ctx.message(io.plmwb.engine.runtime.ModelFiles.isGguf(folder) ? "reading the GGUF metadata"
+                    : "reading config.json");
+            return io.plmwb.engine.runtime.ModelFiles.config(folder);
         }).onSuccess(c -> {
             shownPreset.set(null);
             show(folder.getFileName().toString(), folder.toString(), c);
@@ -307,6 +309,11 @@ public final class ModelsViewModel {
     }
 
     /** Export state of the component chart. */
+    /** The fp32 / 8-bit / 4-bit comparison of the shown model. */
+    public VariantsViewModel variants() {
+        return variants;
+    }
+
     public ChartExportViewModel componentExport() {
         return componentExport;
     }

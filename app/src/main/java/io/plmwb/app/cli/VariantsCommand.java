@@ -1,0 +1,152 @@
+package io.plmwb.app.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.plmwb.engine.bench.VariantComparison;
+import io.plmwb.experiments.chart.ChartExportService;
+import io.plmwb.experiments.chart.ChartSpec;
+import io.plmwb.experiments.chart.ExportFormat;
+import io.plmwb.experiments.chart.ExportOptions;
+import io.plmwb.experiments.variants.VariantCharts;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code workbench variants}: the same model at fp32 / 8-bit / 4-bit side by side. */
+@Command(name = "variants", mixinStandardHelpOptions = true,
+        description = {"Compare a model at fp32, 8-bit and 4-bit weights: file and graph bytes, resident memory, "
+                + "prefill and decode tokens/s, and quality against fp32 on held-out text (mean KL of the next-token "
+                + "distributions, top-1 agreement, perplexity).",
+            "A checkpoint folder is quantized to Q8_0/Q4_0 GGUF files once (as `quantize` does, cached under "
+                + "~/.cache/plm-workbench/variants); a .gguf file is run dequantized (fp32) and quantized."})
+public final class VariantsCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, paramLabel = "DIR|FILE.gguf", description = "model to compare")
+    Path model;
+
+    @Option(names = "--bits", split = ",", defaultValue = "8,4", paramLabel = "8,4",
+            description = "quantized widths to compare with fp32 (default ${DEFAULT-VALUE})")
+    List<Integer> bits;
+
+    @Option(names = "--text", paramLabel = "FILE",
+            description = "held-out text (default: datasets/heldout/kjv-jonah.txt, a book no bundled model saw)")
+    Path text;
+
+    @Option(names = "--tokens", defaultValue = "256", paramLabel = "N",
+            description = "held-out tokens to score (default ${DEFAULT-VALUE}, capped by the context)")
+    int tokens;
+
+    @Option(names = "--prefill", defaultValue = "128", paramLabel = "N",
+            description = "tokens in the timed prefill (default ${DEFAULT-VALUE})")
+    int prefill;
+
+    @Option(names = "--decode", defaultValue = "32", paramLabel = "N",
+            description = "greedy tokens in the timed decode (default ${DEFAULT-VALUE})")
+    int decode;
+
+    @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
+            description = "ONNX Runtime intra-op threads (default: all cores)")
+    int threads;
+
+    @Option(names = "--chart-out", paramLabel = "DIR",
+            description = "also export both charts (PNG, SVG, PDF, CSV) into DIR through the chart export service")
+    Path chartOut;
+
+    @Option(names = "--json", description = "print JSON")
+    boolean json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        LoadOptions.requireCheckpointFolder(model);
+        for (int b : bits) {
+            if (b != 8 && b != 4) {
+                throw new BadInputException("--bits takes 8 and/or 4, got " + b);
+            }
+        }
+        if (tokens < 2 || prefill < 1 || decode < 1) {
+            throw new BadInputException("--tokens must be ≥ 2, --prefill and --decode ≥ 1");
+        }
+        Path bundled = Path.of("datasets", "heldout", "kjv-jonah.txt");
+        String home = System.getProperty("plmwb.home");
+        Path textFile = text != null ? text : home != null && Files.isRegularFile(Path.of(home).resolve(bundled))
+                ? Path.of(home).resolve(bundled) : bundled;
+        if (!Files.isRegularFile(textFile)) {
+            throw new BadInputException(textFile + " does not exist (give --text FILE)");
+        }
+        if (Files.size(textFile) > 64L * 1024 * 1024) {
+            throw new BadInputException(textFile + " is larger than 64 MB; give a smaller held-out text");
+        }
+        String heldOut = Files.readString(textFile, StandardCharsets.UTF_8);
+        VariantComparison.Options o = VariantComparison.Options.defaults().withBits(bits)
+                .withTokens(tokens, prefill, decode).withThreads(threads);
+        CliProgress progress = new CliProgress(spec.commandLine().getErr(), "variants");
+        VariantComparison.Result r;
+        try {
+            r = VariantComparison.run(model, heldOut, o, progress);
+        } finally {
+            progress.done();
+        }
+        List<Path> charts = new ArrayList<>();
+        if (chartOut != null) {
+            ChartExportService svc = new ChartExportService();
+            for (ChartSpec c : List.of(VariantCharts.speed(r), VariantCharts.relative(r))) {
+                charts.addAll(svc.exportAll(c, chartOut, c.id(), List.of(ExportFormat.values()),
+                        ExportOptions.defaults()));
+            }
+        }
+        PrintWriter pw = spec.commandLine().getOut();
+        if (json) {
+            ObjectNode root = CliJson.object();
+            root.put("model", r.source().toString());
+            root.put("synthetic", r.synthetic());
+            root.put("text", textFile.toAbsolutePath().normalize().toString());
+            root.put("eval_tokens", r.evalTokens());
+            root.put("prefill_tokens", r.prefillTokens());
+            root.put("decode_tokens", r.decodeTokens());
+            root.put("threads", r.threads());
+            root.put("cache_mode", r.cacheMode());
+            var arr = root.putArray("variants");
+            for (VariantComparison.Variant v : r.variants()) {
+                ObjectNode x = arr.addObject();
+                x.put("label", v.label());
+                x.put("weights", v.weights());
+                x.put("model", v.model().toString());
+                x.put("file_bytes", v.fileBytes());
+                x.put("graph_weight_bytes", v.graphBytes());
+                x.put("resident_bytes", v.residentBytes());
+                x.put("prefill_tokens_per_second", v.prefillTokensPerSecond());
+                x.put("decode_tokens_per_second", v.decodeTokensPerSecond());
+                x.put("perplexity", v.perplexity());
+                x.put("mean_kl", v.meanKl());
+                x.put("top1_agreement", v.top1Agreement());
+            }
+            var files = root.putArray("chart_files");
+            charts.forEach(p -> files.add(p.toString()));
+            pw.println(CliJson.pretty(root));
+        } else {
+            pw.printf("%s%s: %d held-out tokens of %s, prefill %d, decode %d, %s cache, %d threads%n", r.name(),
+                    r.synthetic() ? " (SYNTHETIC)" : "", r.evalTokens(), textFile.getFileName(), r.prefillTokens(),
+                    r.decodeTokens(), r.cacheMode(), r.threads());
+            pw.printf("%-6s %6s %12s %12s %11s %10s %10s %10s %9s %7s%n", "", "weights", "file MB", "graph MB",
+                    "RSS+ MB", "prefill/s", "decode/s", "ppl", "KL", "top-1");
+            for (VariantComparison.Variant v : r.variants()) {
+                pw.printf("%-6s %6s %12.1f %12.1f %11s %10.1f %10.1f %10.3f %9.5f %6.1f%%%n", v.label(), v.weights(),
+                        v.fileBytes() / 1e6, v.graphBytes() / 1e6, v.residentBytes() < 0 ? "n/a"
+                                : String.format("%.1f", v.residentBytes() / 1e6), v.prefillTokensPerSecond(),
+                        v.decodeTokensPerSecond(), v.perplexity(), v.meanKl(), 100 * v.top1Agreement());
+            }
+            charts.forEach(p -> pw.println("wrote " + p));
+        }
+        pw.flush();
+        return 0;
+    }
+}
