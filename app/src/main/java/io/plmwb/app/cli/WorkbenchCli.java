@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             SparsityCommand.class,
             SparsityBenchCommand.class,
+            LatencyCommand.class,
             CommandLine.HelpCommand.class})
 public final class WorkbenchCli implements Runnable {
 
