@@ -5,6 +5,7 @@ import io.plmwb.views.common.CurrentModel;
 import io.plmwb.views.common.FxTaskExecutor;
 import io.plmwb.views.kvcache.KvCacheView;
 import io.plmwb.views.latency.LatencyView;
+import io.plmwb.views.latency.LatencyViewModel;
 import io.plmwb.views.models.ModelsView;
 import io.plmwb.views.models.ModelsViewModel;
 import io.plmwb.views.rounds.RoundsView;
@@ -34,6 +35,7 @@ public class WorkbenchApp extends Application {
     private MainViewModel mainModel;
     private MainView mainView;
     private SparsityViewModel sparsity;
+    private LatencyViewModel latency;
 
     @Override
     public void start(Stage stage) {
@@ -44,6 +46,7 @@ public class WorkbenchApp extends Application {
         ModelsViewModel models = new ModelsViewModel(executor, javafx.application.Platform::runLater,
                 settings.engineThreads, current);
         sparsity = new SparsityViewModel(executor, current, settings.engineThreads);
+        latency = new LatencyViewModel(executor, current, settings.engineThreads);
         MainViewModel.OpenRouter router = (OpenTarget target) -> switch (target.kind()) {
             case HF_CHECKPOINT -> {
                 models.openCheckpoint(target.path());
@@ -62,7 +65,7 @@ public class WorkbenchApp extends Application {
         workspaces.put(WorkspaceId.MODELS, new ModelsView(models, mainModel::open));
         workspaces.put(WorkspaceId.SPARSITY, new SparsityView(sparsity));
         workspaces.put(WorkspaceId.KV_CACHE, new KvCacheView());
-        workspaces.put(WorkspaceId.LATENCY, new LatencyView());
+        workspaces.put(WorkspaceId.LATENCY, new LatencyView(latency));
         workspaces.put(WorkspaceId.SCHEDULES, new SchedulesView());
         workspaces.put(WorkspaceId.ROUNDS, new RoundsView());
 
@@ -131,6 +134,11 @@ public class WorkbenchApp extends Application {
     /** For UI tests: the Sparsity workspace's view model. */
     public SparsityViewModel sparsityModel() {
         return sparsity;
+    }
+
+    /** For UI tests: the Latency workspace's view model. */
+    public LatencyViewModel latencyModel() {
+        return latency;
     }
 
     /** For UI tests: the main view model once started. */

@@ -35,8 +35,12 @@ public final class LatencyCharts {
 
     private static String subtitle(LatencyResult r) {
         LatencyProfiler.Settings s = r.settings();
-        return String.format(Locale.ROOT, "%s · %s cache · %d threads · median of %d (warm-up %d excluded)",
-                r.model(), r.mode().key(), s.threads(), s.repeats(), s.warmup());
+        return String.format(Locale.ROOT, "%s · %s cache · %s · median of %d, warm-up %d excluded",
+                r.model(), r.mode().key(), threads(s.threads()), s.repeats(), s.warmup());
+    }
+
+    private static String threads(int n) {
+        return n == 1 ? "1 thread" : n + " threads";
     }
 
     /** Stacked per-layer bars (attention / MLP / norms / other) of one phase, medians in ms. */
@@ -65,14 +69,13 @@ public final class LatencyCharts {
     public static ChartSpec totals(LatencyResult r) {
         List<String> cats = List.of("prefill " + r.prefill().tokens() + " tok (ms)", "decode (ms/token)");
         LatencyResult.Phase[] ph = {r.prefill(), r.decode()};
-        String[] names = {"layers + outside (sum of medians)", "kernels (profiled)", "ORT run (profiled total)",
-            "wall-clock, profiled", "wall-clock, no profiler"};
+        String[] names = {"layers+outside", "kernels", "ORT run", "wall (profiled)", "wall (no profiler)"};
         ChartSpec.Builder b = ChartSpec.builder("latency-totals", ChartKind.BAR)
                 .title("Profiled totals vs wall-clock")
                 .subtitle(subtitle(r))
                 .xAxis(Axis.of("phase", ""))
                 .yAxis(Axis.of("time", "ms"))
-                .legend(true, LegendPosition.BOTTOM);
+                .legend(true, LegendPosition.RIGHT);
         for (int k = 0; k < names.length; k++) {
             double[] y = new double[2];
             for (int i = 0; i < 2; i++) {
@@ -120,8 +123,8 @@ public final class LatencyCharts {
     /** One line describing a run's settings. */
     public static String describe(LatencyResult r) {
         LatencyProfiler.Settings s = r.settings();
-        return String.format(Locale.ROOT, "%s %s, %d threads, prompt %d, ctx %d", r.model(), r.mode().key(),
-                s.threads(), s.promptTokens(), s.decodeContext());
+        return String.format(Locale.ROOT, "%s %s, %s, prompt %d, ctx %d", r.model(), r.mode().key(),
+                threads(s.threads()), s.promptTokens(), s.decodeContext());
     }
 
     /** Decode ms/token (median over the steps) vs context, one line per cache mode. */
@@ -129,7 +132,7 @@ public final class LatencyCharts {
                                             int threads) {
         ChartSpec.Builder b = ChartSpec.builder("latency-vs-context", ChartKind.LINE)
                 .title("Decode latency vs context: latent vs expanded cache")
-                .subtitle(model + " · " + threads + " threads · wall-clock, no profiler · median per step")
+                .subtitle(model + " · " + threads(threads) + " · wall-clock, no profiler · median per step")
                 .xAxis(Axis.of("context", "tokens"))
                 .yAxis(Axis.of("decode", "ms/token"))
                 .legend(true, LegendPosition.BOTTOM);
