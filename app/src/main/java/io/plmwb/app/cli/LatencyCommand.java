@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -178,30 +177,29 @@ public final class LatencyCommand implements Callable<Integer> {
                 }
                 modes.add(CacheMode.EXPANDED);
             }
-            Map<CacheMode, List<LatencyProfiler.Point>> byMode = new LinkedHashMap<>();
             ObjectNode dvc = root.putObject("decode_vs_context");
             dvc.put("steps", decodeTokens);
             dvc.put("warmup", warmup);
             dvc.put("threads", threads);
-            dvc.put("method", "wall-clock per decode step without the profiler; cache filled in chunks of "
-                    + LatencyProfiler.FILL_CHUNK + "; median and min/max over the steps");
-            for (CacheMode m : modes) {
-                CliProgress progress = new CliProgress(err, "decode vs context " + m.key());
-                List<LatencyProfiler.Point> pts;
-                try {
-                    pts = profiler.decodeVsContext(model, m, ctxs, decodeTokens, warmup, threads, progress);
-                } finally {
-                    progress.done();
-                }
-                byMode.put(m, pts);
-                ArrayNode arr = dvc.putArray(m.key());
-                for (LatencyProfiler.Point p : pts) {
+            dvc.put("method", "wall-clock per decode step without the profiler; one session per mode open at once, "
+                    + "steps alternating between the modes; cache filled in chunks of " + LatencyProfiler.FILL_CHUNK
+                    + "; median and min/max over the steps");
+            CliProgress progress = new CliProgress(err, "decode vs context");
+            Map<CacheMode, List<LatencyProfiler.Point>> byMode;
+            try {
+                byMode = profiler.decodeVsContext(model, modes, ctxs, decodeTokens, warmup, threads, progress);
+            } finally {
+                progress.done();
+            }
+            for (Map.Entry<CacheMode, List<LatencyProfiler.Point>> e : byMode.entrySet()) {
+                ArrayNode arr = dvc.putArray(e.getKey().key());
+                for (LatencyProfiler.Point p : e.getValue()) {
                     ObjectNode o = arr.addObject();
                     o.put("context", p.x());
                     stat(o, "ms_per_token", p.ms());
                 }
-                dvc.putPOJO("load_average_after_" + m.key(), HostProbe.loadAverage());
             }
+            dvc.putPOJO("load_average_after", HostProbe.loadAverage());
             charts.add(LatencyCharts.decodeVsContext(name, byMode, threads));
         }
         if (sweep.length > 0) {

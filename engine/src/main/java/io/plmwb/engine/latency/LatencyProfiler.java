@@ -323,12 +323,21 @@ public final class LatencyProfiler {
     public record Point(int x, Stat ms) {
     }
 
-    /**
-     * Decode ms/token at each context, in {@code mode}: the cache is filled to the context (chunks of 512), then
-     * {@code warmup} untimed and {@code steps} timed decode steps; median and min/max over the steps.
-     */
+    /** Decode ms/token at each context in one mode; see {@link #decodeVsContext(Path, List, int[], int, int, int, TaskContext)}. */
     public List<Point> decodeVsContext(Path checkpoint, CacheMode mode, int[] contexts, int steps, int warmup,
                                        int threads, TaskContext ctx)
+            throws IOException, ModelFormatException, InsufficientMemoryException {
+        return decodeVsContext(checkpoint, List.of(mode), contexts, steps, warmup, threads, ctx).get(mode);
+    }
+
+    /**
+     * Decode ms/token at each context, for each cache mode, measured interleaved: one session per mode is open at
+     * the same time; at each context every session's cache is filled (chunks of 512), then {@code warmup} untimed
+     * and {@code steps} timed decode steps alternate between the modes step by step, so on a shared machine both
+     * modes are timed under the same load. Median and min/max over the steps.
+     */
+    public Map<CacheMode, List<Point>> decodeVsContext(Path checkpoint, List<CacheMode> modes, int[] contexts,
+                                                       int steps, int warmup, int threads, TaskContext ctx)
             throws IOException, ModelFormatException, InsufficientMemoryException {
         int max = 0;
         for (int c : contexts) {
@@ -337,42 +346,58 @@ public final class LatencyProfiler {
             }
             max = Math.max(max, c);
         }
-        if (steps < 1) {
-            throw new IllegalArgumentException("steps must be ≥ 1");
+        if (steps < 1 || modes.isEmpty()) {
+            throw new IllegalArgumentException("steps must be ≥ 1 and at least one mode given");
         }
-        Settings s = new Settings(1, steps, max, 1, warmup, threads, mode);
-        List<Point> out = new ArrayList<>();
-        ctx.message("Opening " + (mode == null ? "native" : mode.key()) + " session (" + threads + " threads)");
-        try (LoadedModel lm = ModelLoader.load(checkpoint, options(s, null), TaskContext.none())) {
-            DecoderSession ses = lm.session();
-            int vocab = Math.min(lm.config().vocabSize(), 256);
+        Map<CacheMode, List<Point>> out = new java.util.LinkedHashMap<>();
+        List<LoadedModel> open = new ArrayList<>();
+        try {
+            for (CacheMode m : modes) {
+                ctx.checkCancelled();
+                ctx.message("Opening the " + m.key() + " session (" + threads + " threads)");
+                Settings s = new Settings(1, steps, max, 1, warmup, threads, m);
+                open.add(ModelLoader.load(checkpoint, options(s, null), TaskContext.none()));
+                out.put(m, new ArrayList<>());
+            }
+            int vocab = Math.min(open.get(0).config().vocabSize(), 256);
             int[] ids = ModeBenchmark.promptIds(FILL_CHUNK, vocab, 7);
             for (int ci = 0; ci < contexts.length; ci++) {
                 int c = contexts[ci];
-                ses.reset();
-                float[] logits = null;
-                for (int at = 0; at < c; at += FILL_CHUNK) {
-                    ctx.checkCancelled();
-                    int n = Math.min(FILL_CHUNK, c - at);
-                    int[] part = new int[n];
-                    for (int i = 0; i < n; i++) {
-                        part[i] = ids[(at + i) % ids.length];
+                float[][] logits = new float[open.size()][];
+                for (int k = 0; k < open.size(); k++) {
+                    DecoderSession ses = open.get(k).session();
+                    ses.reset();
+                    for (int at = 0; at < c; at += FILL_CHUNK) {
+                        ctx.checkCancelled();
+                        int n = Math.min(FILL_CHUNK, c - at);
+                        int[] part = new int[n];
+                        for (int i = 0; i < n; i++) {
+                            part[i] = ids[(at + i) % ids.length];
+                        }
+                        logits[k] = ses.prefill(part);
+                        ctx.message(modes.get(k).key() + ": filled " + (at + n) + " of " + c + " tokens");
                     }
-                    logits = ses.prefill(part);
-                    ctx.message(lm.cacheMode().key() + ": filled " + (at + n) + " of " + c + " tokens");
                 }
-                double[] ms = new double[steps];
+                double[][] ms = new double[open.size()][steps];
                 for (int i = 0; i < warmup + steps; i++) {
-                    ctx.checkCancelled();
-                    int id = Sampler.argmax(logits) % vocab;
-                    long t0 = System.nanoTime();
-                    logits = ses.decode(id);
-                    if (i >= warmup) {
-                        ms[i - warmup] = (System.nanoTime() - t0) / 1e6;
+                    for (int k = 0; k < open.size(); k++) {
+                        ctx.checkCancelled();
+                        int id = Sampler.argmax(logits[k]) % vocab;
+                        long t0 = System.nanoTime();
+                        logits[k] = open.get(k).session().decode(id);
+                        if (i >= warmup) {
+                            ms[k][i - warmup] = (System.nanoTime() - t0) / 1e6;
+                        }
                     }
                 }
-                out.add(new Point(c, Stat.of(ms)));
+                for (int k = 0; k < open.size(); k++) {
+                    out.get(modes.get(k)).add(new Point(c, Stat.of(ms[k])));
+                }
                 ctx.progress(ci + 1, contexts.length);
+            }
+        } finally {
+            for (LoadedModel lm : open) {
+                lm.close();
             }
         }
         return out;

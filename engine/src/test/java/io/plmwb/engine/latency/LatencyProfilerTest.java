@@ -107,8 +107,10 @@ class LatencyProfilerTest {
     @Test
     void sweepsRunWithoutTheProfiler() throws Exception {
         LatencyProfiler p = profiler();
-        List<LatencyProfiler.Point> pts = p.decodeVsContext(model, CacheMode.EXPANDED, new int[] {8, 600}, 3, 1, 1,
-                TaskContext.none());
+        var both = p.decodeVsContext(model, List.of(CacheMode.LATENT, CacheMode.EXPANDED), new int[] {8, 600}, 3, 1,
+                1, TaskContext.none());
+        assertEquals(List.of(CacheMode.LATENT, CacheMode.EXPANDED), List.copyOf(both.keySet()));
+        List<LatencyProfiler.Point> pts = both.get(CacheMode.EXPANDED);
         assertEquals(2, pts.size());
         assertEquals(600, pts.get(1).x());
         assertEquals(3, pts.get(1).ms().n());

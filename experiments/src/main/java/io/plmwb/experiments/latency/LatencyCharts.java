@@ -132,7 +132,7 @@ public final class LatencyCharts {
                                             int threads) {
         ChartSpec.Builder b = ChartSpec.builder("latency-vs-context", ChartKind.LINE)
                 .title("Decode latency vs context: latent vs expanded cache")
-                .subtitle(model + " · " + threads(threads) + " · wall-clock, no profiler · median per step")
+                .subtitle(model + " · " + threads(threads) + " · wall-clock, no profiler, modes interleaved · median per step")
                 .xAxis(Axis.of("context", "tokens"))
                 .yAxis(Axis.of("decode", "ms/token"))
                 .legend(true, LegendPosition.BOTTOM);

@@ -208,11 +208,7 @@ public final class LatencyViewModel {
         int t = threads.get();
         String name = folder.getFileName().toString();
         start("Decode vs context on " + name, BackgroundTask.of("Latency: decode vs context", ctx -> {
-            Map<CacheMode, List<LatencyProfiler.Point>> by = new LinkedHashMap<>();
-            for (CacheMode m : modes) {
-                by.put(m, profiler().decodeVsContext(folder, m, ctxs, steps, 1, t, ctx));
-            }
-            return by;
+            return profiler().decodeVsContext(folder, modes, ctxs, steps, 1, t, ctx);
         }).onSuccess(by -> {
             contextChart.set(LatencyCharts.decodeVsContext(name, by, t));
             status.set("Decode vs context done (" + ctxs.length + " contexts × " + by.size() + " modes)");
