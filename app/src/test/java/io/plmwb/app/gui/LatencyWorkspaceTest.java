@@ -84,7 +84,7 @@ class LatencyWorkspaceTest {
                 .get(io.plmwb.engine.latency.LayerBreakdown.Block.ATTENTION).median(),
                 prefill.getSpec().series().get(0).y(4), 1e-12);
         String summary = ROBOT.lookup("#latency-summary").queryAs(Label.class).getText();
-        assertTrue(summary.startsWith("Prefill 16 tok: layers + outside"), summary);
+        assertTrue(summary.startsWith("Prefill 16 tok: per-layer medians + outside"), summary);
 
         // pin as A, run B with 2 threads: the difference chart is B − A per layer
         ROBOT.clickOn("#latency-pin");

@@ -342,7 +342,7 @@ public final class LatencyViewModel {
     static String summarize(LatencyResult r) {
         StringBuilder b = new StringBuilder();
         for (LatencyResult.Phase p : List.of(r.prefill(), r.decode())) {
-            b.append(String.format(Locale.ROOT, "%s%s: layers + outside %.2f ms (embedding %.2f, head %.2f, other "
+            b.append(String.format(Locale.ROOT, "%s%s: per-layer medians + outside %.2f ms (embedding %.2f, head %.2f, other "
                             + "%.2f) · kernels %.2f (min %.2f, max %.2f) · ORT run %.2f (kernels %.0f%%) · "
                             + "wall-clock %.2f profiled vs %.2f without (overhead %+.0f%%)",
                     b.length() == 0 ? "" : "\n", p.name().equals("decode") ? "Decode at " + p.context()
