@@ -105,6 +105,30 @@ class LatencyProfilerTest {
     }
 
     @Test
+    void cancellationStopsBetweenCalls() {
+        int[] steps = {0};
+        TaskContext cancelAfterThree = new TaskContext() {
+            @Override
+            public void progress(double done, double total) {
+                steps[0]++;
+            }
+
+            @Override
+            public void message(String message) {
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return steps[0] >= 3;
+            }
+        };
+        LatencyProfiler.Settings s = new LatencyProfiler.Settings(8, 2, 0, 5, 1, 1, CacheMode.LATENT);
+        org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.CancellationException.class,
+                () -> profiler().profile(model, s, cancelAfterThree));
+        assertEquals(3, steps[0], "stopped at the first check after cancellation");
+    }
+
+    @Test
     void sweepsRunWithoutTheProfiler() throws Exception {
         LatencyProfiler p = profiler();
         var both = p.decodeVsContext(model, List.of(CacheMode.LATENT, CacheMode.EXPANDED), new int[] {8, 600}, 3, 1,
