@@ -32,6 +32,7 @@ import picocli.CommandLine.Command;
             QuantizeCommand.class,
             VariantsCommand.class,
             KernelsCommand.class,
+            LatencyCommand.class,
             CommandLine.HelpCommand.class})
 public final class WorkbenchCli implements Runnable {
 

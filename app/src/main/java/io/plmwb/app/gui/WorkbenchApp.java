@@ -6,6 +6,7 @@ import io.plmwb.views.common.FxTaskExecutor;
 import io.plmwb.views.kvcache.KvCacheView;
 import io.plmwb.views.kvcache.KvCacheViewModel;
 import io.plmwb.views.latency.LatencyView;
+import io.plmwb.views.latency.LatencyViewModel;
 import io.plmwb.views.models.ModelsView;
 import io.plmwb.views.models.ModelsViewModel;
 import io.plmwb.views.rounds.RoundsView;
@@ -41,6 +42,7 @@ public class WorkbenchApp extends Application {
     private MainView mainView;
     private SparsityViewModel sparsity;
     private KvCacheViewModel kv;
+    private LatencyViewModel latency;
 
     @Override
     public void start(Stage stage) {
@@ -53,6 +55,7 @@ public class WorkbenchApp extends Application {
         sparsity = new SparsityViewModel(executor, current, settings.engineThreads);
         RoundsViewModel rounds = new RoundsViewModel(executor, current);
         SchedulesViewModel schedules = new SchedulesViewModel(executor, bundledModels());
+        latency = new LatencyViewModel(executor, current, settings.engineThreads);
         MainViewModel.OpenRouter router = (OpenTarget target) -> switch (target.kind()) {
             case HF_CHECKPOINT -> {
                 models.openCheckpoint(target.path());
@@ -91,7 +94,7 @@ public class WorkbenchApp extends Application {
                     mainModel.persist();
                 });
         workspaces.put(WorkspaceId.KV_CACHE, new KvCacheView(kv));
-        workspaces.put(WorkspaceId.LATENCY, new LatencyView());
+        workspaces.put(WorkspaceId.LATENCY, new LatencyView(latency));
         workspaces.put(WorkspaceId.SCHEDULES, new SchedulesView(schedules, executor));
         workspaces.put(WorkspaceId.ROUNDS, new RoundsView(rounds, mainModel::open));
 
@@ -200,6 +203,11 @@ public class WorkbenchApp extends Application {
     /** For UI tests: the Sparsity view model. */
     public SparsityViewModel sparsityModel() {
         return sparsity;
+    }
+
+    /** For UI tests: the Latency workspace's view model. */
+    public LatencyViewModel latencyModel() {
+        return latency;
     }
 
     /** For UI tests: the main view model once started. */

@@ -63,6 +63,8 @@ public final class ChartPane extends Region {
         exportButton.getStyleClass().add("chart-pane-export");
         exportButton.setTooltip(new Tooltip("Export the chart as PNG, SVG, PDF or CSV (Ctrl+E)"));
         exportButton.setOnAction(e -> openExportDialog());
+        // keep the label whole when a long title competes for the header's width
+        exportButton.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         exportButton.disableProperty().bind(spec.isNull());
         exportButton.setFocusTraversable(false);
         exportButton.setMinWidth(Region.USE_PREF_SIZE); // a long subtitle must not squeeze it to "…"
