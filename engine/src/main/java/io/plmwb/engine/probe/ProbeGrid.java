@@ -5,8 +5,9 @@ import java.util.Locale;
 /**
  * The fixed threshold grid of the sparsity probes. An MLP activation a counts as "zero at ε" when |a| ≤ ε.
  * The grid is ε₀ = 0 (exact zeros) plus {@value #THRESHOLDS} log-spaced thresholds
- * ε_k = 10^({@value #LOG10_MIN} + (k−1)/{@value #PER_DECADE}), k = 1…{@value #THRESHOLDS}, i.e. 1e-6 … 1e2 with
- * four steps per decade. Every activation falls into one bucket:
+ * ε_k = 10^({@value #LOG10_MIN} + (k−1)/{@value #PER_DECADE}), k = 1…{@value #THRESHOLDS}, i.e. 1e-6 … 1e2, one
+ * per decade (decision 0012: the graph counts |a| &gt; ε_k with one comparison per grid point, so the grid's size is
+ * what the capture costs). Every activation falls into one bucket:
  * <ul>
  *   <li>bucket 0: a = 0 exactly;</li>
  *   <li>bucket k (1…K): ε_{k−1} &lt; |a| ≤ ε_k (bucket 1: 0 &lt; |a| ≤ ε_1);</li>
@@ -21,7 +22,7 @@ public final class ProbeGrid {
     /** log10 of the smallest positive threshold. */
     public static final int LOG10_MIN = -6;
     /** Thresholds per decade. */
-    public static final int PER_DECADE = 4;
+    public static final int PER_DECADE = 1;
     /** Decades covered (1e-6 … 1e2). */
     public static final int DECADES = 8;
     /** Positive thresholds K. */
@@ -31,9 +32,17 @@ public final class ProbeGrid {
     /** Number of selectable ε values (0 plus the K thresholds). */
     public static final int EPSILONS = THRESHOLDS + 1;
     /** Bumped whenever the emitted probe nodes change; part of the graph-cache key of probed graphs. */
-    public static final int PROBE_GRAPH_VERSION = 2;
+    public static final int PROBE_GRAPH_VERSION = 3;
     /** Neurons reported per token, by |a|. */
     public static final int TOP_K = 8;
+
+    /**
+     * The grid indices at which per-neuron firing counts are captured (a subset of the ε grid, decision 0012):
+     * 0 (exact zeros), 1e-3, 1e-2, 1e-1. Per-token counts exist at every grid point.
+     */
+    private static final int[] NEURON_GRID = {0, 4, 5, 6};
+    /** Number of ε values with per-neuron counts. */
+    public static final int NEURON_EPSILONS = NEURON_GRID.length;
 
     private static final double[] EPS = new double[EPSILONS];
 
@@ -75,6 +84,33 @@ public final class ProbeGrid {
         return best;
     }
 
+    /** Grid index (into {@link #epsilon}) of per-neuron grid point {@code m}. */
+    public static int neuronGridIndex(int m) {
+        if (m < 0 || m >= NEURON_EPSILONS) {
+            throw new IllegalArgumentException("neuron ε index " + m + " is outside 0.." + (NEURON_EPSILONS - 1));
+        }
+        return NEURON_GRID[m];
+    }
+
+    /** The per-neuron grid point used for ε index {@code epsIndex}: the largest neuron ε ≤ ε (snapped down). */
+    public static int neuronSlot(int epsIndex) {
+        if (epsIndex < 0 || epsIndex >= EPSILONS) {
+            throw new IllegalArgumentException("ε index " + epsIndex + " is outside 0.." + (EPSILONS - 1));
+        }
+        int m = 0;
+        for (int i = 1; i < NEURON_GRID.length; i++) {
+            if (NEURON_GRID[i] <= epsIndex) {
+                m = i;
+            }
+        }
+        return m;
+    }
+
+    /** The ε grid index whose per-neuron counts answer ε index {@code epsIndex} (itself when it is on the neuron grid). */
+    public static int neuronEpsilon(int epsIndex) {
+        return NEURON_GRID[neuronSlot(epsIndex)];
+    }
+
     /** The bucket of an activation (the definition the graph implements, computed here in double precision). */
     public static int bucketOf(double a) {
         double x = Math.abs(a);
@@ -91,8 +127,13 @@ public final class ProbeGrid {
 
     /** A one-line description of the grid (part of the graph-cache key and of saved results). */
     public static String describe() {
-        return String.format(Locale.ROOT, "grid 0 + 10^%d..10^%d x%d/decade, top-%d", LOG10_MIN, LOG10_MIN + DECADES,
-                PER_DECADE, TOP_K);
+        StringBuilder n = new StringBuilder();
+        for (int i = 0; i < NEURON_GRID.length; i++) {
+            n.append(i == 0 ? "" : ",").append(NEURON_GRID[i] == 0 ? "0"
+                    : String.format(Locale.ROOT, "%.0e", EPS[NEURON_GRID[i]]));
+        }
+        return String.format(Locale.ROOT, "grid 0 + 10^%d..10^%d x%d/decade, neurons at %s, top-%d", LOG10_MIN,
+                LOG10_MIN + DECADES, PER_DECADE, n, TOP_K);
     }
 
     /** ε formatted for people: "0 (exact zeros)" or "1.0e-03". */
