@@ -188,19 +188,19 @@ class SparsityProbeTest {
     void gridBucketsAndSnapping() {
         assertEquals(0, ProbeGrid.bucketOf(0.0));
         assertEquals(1, ProbeGrid.bucketOf(1e-7));
-        assertEquals(1, ProbeGrid.bucketOf(1e-6));
-        assertEquals(2, ProbeGrid.bucketOf(1.1e-6));
-        assertEquals(2, ProbeGrid.bucketOf(1e-5));
-        assertEquals(ProbeGrid.THRESHOLDS + 1, ProbeGrid.bucketOf(1e3));
+        assertEquals(1, ProbeGrid.bucketOf(1e-4));
+        assertEquals(2, ProbeGrid.bucketOf(1.1e-4));
+        assertEquals(2, ProbeGrid.bucketOf(1e-3));
+        assertEquals(ProbeGrid.THRESHOLDS + 1, ProbeGrid.bucketOf(1.01));
         assertEquals(ProbeGrid.bucketOf(0.5), ProbeGrid.bucketOf(-0.5));
-        // the grid: 0, 1e-6, 1e-5, …, 1e2 (one per decade); 1e-3 is grid point 1 + 3 decades
-        assertEquals(10, ProbeGrid.EPSILONS);
-        assertEquals(4, ProbeGrid.snap(1e-3));
-        assertEquals(1e-3, ProbeGrid.epsilon(4), 1e-15);
-        assertEquals(1e2, ProbeGrid.epsilon(9), 1e-12);
-        assertEquals(3, ProbeGrid.snap(0.0009));
+        // the grid: 0, 1e-4, 1e-3, 1e-2, 1e-1, 1 (one per decade); 1e-3 is grid point 1 + 1 decade
+        assertEquals(6, ProbeGrid.EPSILONS);
+        assertEquals(2, ProbeGrid.snap(1e-3));
+        assertEquals(1e-3, ProbeGrid.epsilon(2), 1e-15);
+        assertEquals(1, ProbeGrid.epsilon(5), 1e-12);
+        assertEquals(1, ProbeGrid.snap(0.0009));
         assertEquals(0, ProbeGrid.snap(0));
-        assertEquals(0, ProbeGrid.snap(1e-7));
+        assertEquals(0, ProbeGrid.snap(9e-5));
         assertEquals(ProbeGrid.EPSILONS - 1, ProbeGrid.snap(1e9));
         // per-neuron grid: 0, 1e-3, 1e-2, 1e-1; other ε snap down to it
         assertEquals(4, ProbeGrid.NEURON_EPSILONS);

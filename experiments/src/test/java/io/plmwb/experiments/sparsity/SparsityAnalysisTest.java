@@ -64,8 +64,8 @@ class SparsityAnalysisTest {
         // ε = 0: token 0 has 2 zeros of 4, token 1 has 2
         assertEquals(0.5, c.zeroFraction(0, 0, 0));
         assertEquals(0.5, c.zeroFraction(0, 1, 0));
-        // ε = 1e-3 (index 4: 0, 1e-6, 1e-5, 1e-4, 1e-3) also counts 2e-4 as zero: token 1 → 3 of 4
-        assertEquals(4, ProbeGrid.snap(1e-3));
+        // ε = 1e-3 (index 2: 0, 1e-4, 1e-3) also counts 2e-4 as zero: token 1 → 3 of 4
+        assertEquals(2, ProbeGrid.snap(1e-3));
         assertEquals(0.75, c.zeroFraction(0, 1, ProbeGrid.snap(1e-3)));
         assertEquals(1, c.activeCount(0, 1, ProbeGrid.snap(1e-3)));
         // neuron firings at ε = 0: n0 0, n1 1 (2e-4), n2 2, n3 1
