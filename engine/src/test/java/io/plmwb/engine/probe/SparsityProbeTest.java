@@ -188,27 +188,26 @@ class SparsityProbeTest {
     void gridBucketsAndSnapping() {
         assertEquals(0, ProbeGrid.bucketOf(0.0));
         assertEquals(1, ProbeGrid.bucketOf(1e-7));
-        assertEquals(1, ProbeGrid.bucketOf(1e-4));
-        assertEquals(2, ProbeGrid.bucketOf(1.1e-4));
-        assertEquals(2, ProbeGrid.bucketOf(1e-3));
-        assertEquals(ProbeGrid.THRESHOLDS + 1, ProbeGrid.bucketOf(1.01));
-        assertEquals(ProbeGrid.bucketOf(0.5), ProbeGrid.bucketOf(-0.5));
-        // the grid: 0, 1e-4, 1e-3, 1e-2, 1e-1, 1 (one per decade); 1e-3 is grid point 1 + 1 decade
-        assertEquals(6, ProbeGrid.EPSILONS);
-        assertEquals(2, ProbeGrid.snap(1e-3));
-        assertEquals(1e-3, ProbeGrid.epsilon(2), 1e-15);
-        assertEquals(1, ProbeGrid.epsilon(5), 1e-12);
-        assertEquals(1, ProbeGrid.snap(0.0009));
+        assertEquals(1, ProbeGrid.bucketOf(1e-3));
+        assertEquals(2, ProbeGrid.bucketOf(1.1e-3));
+        assertEquals(2, ProbeGrid.bucketOf(1e-2));
+        assertEquals(ProbeGrid.THRESHOLDS + 1, ProbeGrid.bucketOf(0.11));
+        assertEquals(ProbeGrid.bucketOf(0.05), ProbeGrid.bucketOf(-0.05));
+        // the grid: 0, 1e-3, 1e-2, 1e-1 (one per decade)
+        assertEquals(4, ProbeGrid.EPSILONS);
+        assertEquals(1, ProbeGrid.snap(1e-3));
+        assertEquals(1e-3, ProbeGrid.epsilon(1), 1e-15);
+        assertEquals(0.1, ProbeGrid.epsilon(3), 1e-12);
+        assertEquals(1, ProbeGrid.snap(0.0099));
         assertEquals(0, ProbeGrid.snap(0));
-        assertEquals(0, ProbeGrid.snap(9e-5));
+        assertEquals(0, ProbeGrid.snap(9e-4));
         assertEquals(ProbeGrid.EPSILONS - 1, ProbeGrid.snap(1e9));
-        // per-neuron grid: 0, 1e-3, 1e-2, 1e-1; other ε snap down to it
-        assertEquals(4, ProbeGrid.NEURON_EPSILONS);
-        assertEquals(0, ProbeGrid.neuronEpsilon(0));
-        assertEquals(0, ProbeGrid.neuronEpsilon(ProbeGrid.snap(1e-4)));
-        assertEquals(ProbeGrid.snap(1e-3), ProbeGrid.neuronEpsilon(ProbeGrid.snap(1e-3)));
-        assertEquals(ProbeGrid.snap(1e-2), ProbeGrid.neuronEpsilon(ProbeGrid.snap(5e-2)));
-        assertEquals(ProbeGrid.snap(1e-1), ProbeGrid.neuronEpsilon(ProbeGrid.snap(1e2)));
+        // per-neuron counts at every grid point
+        assertEquals(ProbeGrid.EPSILONS, ProbeGrid.NEURON_EPSILONS);
+        for (int k = 0; k < ProbeGrid.EPSILONS; k++) {
+            assertEquals(k, ProbeGrid.neuronEpsilon(k));
+            assertEquals(k, ProbeGrid.neuronGridIndex(ProbeGrid.neuronSlot(k)));
+        }
     }
 
     @Test

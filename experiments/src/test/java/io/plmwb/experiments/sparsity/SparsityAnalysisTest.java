@@ -64,22 +64,17 @@ class SparsityAnalysisTest {
         // ε = 0: token 0 has 2 zeros of 4, token 1 has 2
         assertEquals(0.5, c.zeroFraction(0, 0, 0));
         assertEquals(0.5, c.zeroFraction(0, 1, 0));
-        // ε = 1e-3 (index 2: 0, 1e-4, 1e-3) also counts 2e-4 as zero: token 1 → 3 of 4
-        assertEquals(2, ProbeGrid.snap(1e-3));
+        // ε = 1e-3 (index 1: 0, 1e-3, 1e-2, 1e-1) also counts 2e-4 as zero: token 1 → 3 of 4
+        assertEquals(1, ProbeGrid.snap(1e-3));
         assertEquals(0.75, c.zeroFraction(0, 1, ProbeGrid.snap(1e-3)));
         assertEquals(1, c.activeCount(0, 1, ProbeGrid.snap(1e-3)));
         // neuron firings at ε = 0: n0 0, n1 1 (2e-4), n2 2, n3 1
         assertArrayEquals(new long[] {0, 1, 2, 1}, c.firingCounts(0, 0));
         assertArrayEquals(new long[] {0, 0, 2, 1}, c.firingCounts(0, ProbeGrid.snap(1e-3)));
-        // ε = 1e-4 is on the per-token grid (2e-4 still fires) but not on the per-neuron grid {0, 1e-3, 1e-2, 1e-1}:
-        // per-neuron counts snap down to ε = 0; ε = 1 snaps down to 1e-1 (0.5 and 3 fire there, as at ε = 1)
-        assertEquals(0.5, c.zeroFraction(0, 1, ProbeGrid.snap(1e-4)));
-        assertEquals(0, ProbeGrid.neuronEpsilon(ProbeGrid.snap(1e-4)));
-        assertArrayEquals(new long[] {0, 1, 2, 1}, c.firingCounts(0, ProbeGrid.snap(1e-4)));
-        assertEquals(ProbeGrid.snap(1e-1), ProbeGrid.neuronEpsilon(ProbeGrid.snap(1)));
-        assertArrayEquals(new long[] {0, 0, 2, 1}, c.firingCounts(0, ProbeGrid.snap(1)));
-        assertEquals(0.75, c.zeroFraction(0, 0, ProbeGrid.snap(1)));
-        assertEquals(1.0, c.zeroFraction(0, 1, ProbeGrid.snap(1)));
+        // ε = 1e-1: 0.5 and 3 still fire; an ε between grid points snaps down (0.4 → 1e-1)
+        assertArrayEquals(new long[] {0, 0, 2, 1}, c.firingCounts(0, ProbeGrid.snap(0.4)));
+        assertEquals(0.5, c.zeroFraction(0, 0, ProbeGrid.snap(0.4)));
+        assertEquals(0.75, c.zeroFraction(0, 1, ProbeGrid.snap(0.4)));
         assertTrue(c.generated(1));
         SparsityStats.LayerStat[] s = SparsityStats.perLayer(List.of(c), ProbeGrid.snap(1e-3));
         assertEquals(0.625, s[0].mean(), 1e-12);
