@@ -32,7 +32,7 @@ public final class ProbeGrid {
     /** Number of selectable ε values (0 plus the K thresholds). */
     public static final int EPSILONS = THRESHOLDS + 1;
     /** Bumped whenever the emitted probe nodes change; part of the graph-cache key of probed graphs. */
-    public static final int PROBE_GRAPH_VERSION = 7;
+    public static final int PROBE_GRAPH_VERSION = 8;
     /** Neurons reported per token, by |a|. */
     public static final int TOP_K = 8;
 
@@ -135,6 +135,15 @@ public final class ProbeGrid {
         }
         return String.format(Locale.ROOT, "grid 0 + 10^%d..10^%d x%d/decade, neurons at %s, top-%d", LOG10_MIN,
                 LOG10_MIN + DECADES, PER_DECADE, n, TOP_K);
+    }
+
+    /** The selectable ε values for people: "0, 1e-3, 1e-2, 1e-1". */
+    public static String listing() {
+        StringBuilder b = new StringBuilder("0");
+        for (int i = 1; i < EPSILONS; i++) {
+            b.append(", ").append(String.format(Locale.ROOT, "%.0e", EPS[i]).replace("e-0", "e-").replace("e+0", "e"));
+        }
+        return b.toString();
     }
 
     /** ε formatted for people: "0 (exact zeros)" or "1.0e-03". */

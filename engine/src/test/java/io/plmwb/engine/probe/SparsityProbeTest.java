@@ -195,6 +195,7 @@ class SparsityProbeTest {
         assertEquals(ProbeGrid.bucketOf(0.05), ProbeGrid.bucketOf(-0.05));
         // the grid: 0, 1e-3, 1e-2, 1e-1 (one per decade)
         assertEquals(4, ProbeGrid.EPSILONS);
+        assertEquals("0, 1e-3, 1e-2, 1e-1", ProbeGrid.listing());
         assertEquals(1, ProbeGrid.snap(1e-3));
         assertEquals(1e-3, ProbeGrid.epsilon(1), 1e-15);
         assertEquals(0.1, ProbeGrid.epsilon(3), 1e-12);
