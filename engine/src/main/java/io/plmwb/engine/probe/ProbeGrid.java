@@ -39,7 +39,7 @@ public final class ProbeGrid {
     /**
      * The grid indices at which per-neuron firing counts are captured (decision 0012): today every grid point
      * (0, 1e-3, 1e-2, 1e-1); the capture, the result file and {@link #neuronSlot} allow a subset, should a finer
-     * per-token grid be wanted (each per-token point costs ~1.3% of a plm-nano prefill, each per-neuron one ~0.4%).
+     * per-token grid be wanted (each per-token point costs ~1.6% of a plm-nano prefill, each per-neuron one ~0.4%).
      */
     private static final int[] NEURON_GRID = {0, 1, 2, 3};
     /** Number of ε values with per-neuron counts. */
