@@ -47,6 +47,10 @@ public final class SparsityBenchCommand implements Callable<Integer> {
             description = "probed prefill chunk (default 0: one call like the plain run)")
     int chunk;
 
+    @Option(names = "--profile", paramLabel = "DIR",
+            description = "also write ORT profiles of both sessions into DIR and report the probe nodes' kernel time")
+    Path profile;
+
     @Option(names = "--fx", description = "also time the JavaFX heat-map canvas redraw (needs a display, e.g. xvfb-run)")
     boolean fx;
 
@@ -85,8 +89,25 @@ public final class SparsityBenchCommand implements Callable<Integer> {
     private void prefill(PrintWriter out, ObjectNode root) throws Exception {
         ModelLoader.Options opts = loadOptions.apply(ModelLoader.Options.defaults(), threads)
                 .withContextLimit(tokens + 1);
-        try (LoadedModel plain = ModelLoader.load(model, opts, TaskContext.none());
-             SparsityProbeRunner probed = SparsityProbeRunner.open(model, opts, TaskContext.none())) {
+        ModelLoader.Options plainOpts = opts;
+        ModelLoader.Options probedOpts = opts;
+        if (profile != null) {
+            Files.createDirectories(profile);
+            io.plmwb.engine.runtime.RuntimeOptions r = opts.runtime();
+            plainOpts = opts.withRuntime(new io.plmwb.engine.runtime.RuntimeOptions(r.interOpThreads(),
+                    r.intraOpThreads(), profile.resolve("plain"), r.prepackWeights()));
+            probedOpts = opts.withRuntime(new io.plmwb.engine.runtime.RuntimeOptions(r.interOpThreads(),
+                    r.intraOpThreads(), profile.resolve("probed"), r.prepackWeights()));
+        }
+        double[] a = new double[repeats];
+        double[] b = new double[repeats];
+        double[] ca = new double[repeats];
+        double[] cb = new double[repeats];
+        int layers;
+        int usedThreads;
+        int usedChunk;
+        try (LoadedModel plain = ModelLoader.load(model, plainOpts, TaskContext.none());
+             SparsityProbeRunner probed = SparsityProbeRunner.open(model, probedOpts, TaskContext.none())) {
             int vocab = Math.min(plain.config().vocabSize(), plain.tokenizer().vocabSize());
             Random r = new Random(42);
             int[] ids = new int[tokens];
@@ -98,36 +119,104 @@ public final class SparsityBenchCommand implements Callable<Integer> {
             plain.session().reset();
             plain.session().prefill(ids);
             probed.capture("bench", ids, null, TaskContext.none());
-            double[] a = new double[repeats];
-            double[] b = new double[repeats];
             for (int i = 0; i < repeats; i++) {
+                long c0 = cpuNanos();
                 long t0 = System.nanoTime();
                 plain.session().reset();
                 plain.session().prefill(ids);
                 a[i] = (System.nanoTime() - t0) / 1e6;
+                long c1 = cpuNanos();
                 long t1 = System.nanoTime();
                 probed.capture("bench", ids, null, TaskContext.none());
                 b[i] = (System.nanoTime() - t1) / 1e6;
+                long c2 = cpuNanos();
+                ca[i] = (c1 - c0) / 1e6;
+                cb[i] = (c2 - c1) / 1e6;
             }
-            double ma = median(a);
-            double mb = median(b);
-            ObjectNode p = root.putObject("prefill");
-            p.put("model", model.toAbsolutePath().normalize().toString());
-            p.put("layers", plain.config().numLayers());
-            p.put("tokens", tokens);
-            p.put("threads", plain.runtimeOptions().intraOpThreads());
-            p.put("probed_chunk", probed.chunkTokens());
-            p.put("plain_ms_median", ma);
-            p.put("probed_ms_median", mb);
-            p.put("overhead", mb / ma - 1);
-            p.put("plain_ms", Arrays.toString(a));
-            p.put("probed_ms", Arrays.toString(b));
-            if (!json) {
-                out.printf(Locale.ROOT, "prefill %d tokens, %s (%d layers, %d threads): plain %.1f ms, probed %.1f ms "
-                                + "(chunk %d) -> overhead %+.1f%% (medians of %d; plain %s, probed %s)%n", tokens,
-                        model.getFileName(), plain.config().numLayers(), plain.runtimeOptions().intraOpThreads(), ma,
-                        mb, probed.chunkTokens(), 100 * (mb / ma - 1), repeats, fmt(a), fmt(b));
+            layers = plain.config().numLayers();
+            usedThreads = plain.runtimeOptions().intraOpThreads();
+            usedChunk = probed.chunkTokens();
+        }
+        double ma = median(a);
+        double mb = median(b);
+        double mina = Arrays.stream(a).min().orElse(0);
+        double minb = Arrays.stream(b).min().orElse(0);
+        ObjectNode p = root.putObject("prefill");
+        p.put("model", model.toAbsolutePath().normalize().toString());
+        p.put("layers", layers);
+        p.put("tokens", tokens);
+        p.put("threads", usedThreads);
+        p.put("probed_chunk", usedChunk);
+        p.put("plain_ms_median", ma);
+        p.put("probed_ms_median", mb);
+        p.put("overhead", mb / ma - 1);
+        p.put("plain_ms_min", mina);
+        p.put("probed_ms_min", minb);
+        p.put("overhead_min", minb / mina - 1);
+        double cpuA = Arrays.stream(ca).sum() / repeats;
+        double cpuB = Arrays.stream(cb).sum() / repeats;
+        p.put("plain_cpu_ms_mean", cpuA);
+        p.put("probed_cpu_ms_mean", cpuB);
+        p.put("overhead_cpu", cpuB / cpuA - 1);
+        p.put("plain_ms", Arrays.toString(a));
+        p.put("probed_ms", Arrays.toString(b));
+        if (!json) {
+            out.printf(Locale.ROOT, "prefill %d tokens, %s (%d layers, %d threads): plain %.1f ms, probed %.1f ms "
+                            + "(chunk %d) -> overhead %+.1f%% (medians of %d; best runs %.1f / %.1f ms: %+.1f%%; "
+                            + "process CPU time per run (mean) %.1f / %.1f ms: %+.1f%%; plain %s, probed %s)%n",
+                    tokens, model.getFileName(), layers, usedThreads, ma, mb, usedChunk, 100 * (mb / ma - 1),
+                    repeats, mina, minb, 100 * (minb / mina - 1), cpuA, cpuB, 100 * (cpuB / cpuA - 1), fmt(a),
+                    fmt(b));
+        }
+        if (profile != null) {
+            profileSummary(out, p, repeats + 1);
+        }
+    }
+
+    /** Kernel time per prefill in the two ORT profiles (sessions closed, so the files are written). */
+    private void profileSummary(PrintWriter out, ObjectNode p, int runs) throws java.io.IOException {
+        ObjectNode prof = p.putObject("profile");
+        double[] totals = new double[2];
+        java.util.Map<String, Double> probeOps = new java.util.TreeMap<>();
+        String[] which = {"plain", "probed"};
+        for (int i = 0; i < 2; i++) {
+            Path file;
+            try (var files = Files.list(profile)) {
+                String prefix = which[i] + "_";
+                file = files.filter(f -> f.getFileName().toString().startsWith(prefix))
+                        .max(java.util.Comparator.comparingLong(f -> f.toFile().lastModified())).orElse(null);
             }
+            if (file == null) {
+                continue;
+            }
+            com.fasterxml.jackson.databind.JsonNode events = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(file.toFile());
+            for (com.fasterxml.jackson.databind.JsonNode e : events) {
+                String name = e.path("name").asText();
+                if (!"Node".equals(e.path("cat").asText()) || !name.endsWith("_kernel_time")) {
+                    continue;
+                }
+                double ms = e.path("dur").asDouble() / 1000.0 / runs;
+                totals[i] += ms;
+                if (i == 1 && name.contains("/probe/")) {
+                    probeOps.merge(e.path("args").path("op_name").asText("?"), ms, Double::sum);
+                }
+            }
+            prof.put(which[i] + "_file", file.toString());
+        }
+        double probe = probeOps.values().stream().mapToDouble(Double::doubleValue).sum();
+        prof.put("plain_kernel_ms", totals[0]);
+        prof.put("probed_kernel_ms", totals[1]);
+        prof.put("probe_kernel_ms", probe);
+        ObjectNode ops = prof.putObject("probe_ops_ms");
+        probeOps.forEach(ops::put);
+        if (!json) {
+            StringBuilder sb = new StringBuilder();
+            probeOps.entrySet().stream().sorted((x, y) -> Double.compare(y.getValue(), x.getValue()))
+                    .forEach(e -> sb.append(String.format(Locale.ROOT, " %s %.2f", e.getKey(), e.getValue())));
+            out.printf(Locale.ROOT, "ORT kernel time per prefill: plain graph %.1f ms, probed graph %.1f ms, of which "
+                    + "probe nodes %.1f ms (%+.1f%% of the plain kernel time):%s%n", totals[0], totals[1], probe,
+                    100 * probe / totals[0], sb);
         }
     }
 
@@ -276,6 +365,15 @@ public final class SparsityBenchCommand implements Callable<Integer> {
             b.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.0f", v[i]));
         }
         return b.append(']').toString();
+    }
+
+    /** CPU time of the whole process (all threads, ORT's included), ns; -1 when the JVM cannot tell. */
+    private static long cpuNanos() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
     }
 
     private static String loadAverage() {

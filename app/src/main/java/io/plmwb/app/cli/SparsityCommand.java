@@ -33,8 +33,8 @@ import picocli.CommandLine.Option;
                 + "CSVs and the reopenable result (result.sparsity.json) into --out.",
             "Zero fraction = share of a layer's MLP activations a (relu(W_up x)^2, or silu(W_gate x)*W_up x for "
                 + "SwiGLU) with |a| <= epsilon; epsilon 0 counts exact zeros. SwiGLU activations are almost never "
-                + "exactly zero: use --epsilon > 0 for them. Epsilon snaps down to the grid 0, 1e-6 … 1e2 "
-                + "(4 steps per decade)."})
+                + "exactly zero: use --epsilon > 0 for them. Epsilon snaps down to the grid 0, 1e-3, 1e-2, "
+                + "1e-1 (the values the probes count at)."})
 public final class SparsityCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "HF checkpoint folder")

@@ -544,7 +544,8 @@ public final class OnnxGraphBuilder {
         int f = cfg.intermediateSize();
         String up = linear(n + "/up_proj", x, w + "up_proj.weight", f, d, null);
         String a;
-        if (cfg.hiddenAct().toLowerCase(Locale.ROOT).equals("relu2")) {
+        boolean relu2 = cfg.hiddenAct().toLowerCase(Locale.ROOT).equals("relu2");
+        if (relu2) {
             String r = g.op(n + "/relu", "Relu", up);
             a = g.op(n + "/relu_squared", "Mul", r, r);
         } else {
@@ -553,7 +554,7 @@ public final class OnnxGraphBuilder {
             a = g.op(n + "/gated", "Mul", silu, up);
         }
         if (options.sparsityProbes()) {
-            probe(layer, n + "/probe", a, f);
+            probe(layer, n + "/probe", a, f, relu2);
         }
         return linear(n + "/down_proj", a, w + "down_proj.weight", d, f, null);
     }
@@ -564,68 +565,51 @@ public final class OnnxGraphBuilder {
     }
 
     /**
-     * Reduces the activation a [T, F] of one layer to the probe outputs (see {@link io.plmwb.engine.probe.ProbeGrid}):
-     * {@code probe.i.token_hist} float [T, B]: per token, how many of the F activations fall into each bucket;
-     * {@code probe.i.neuron_hist} float [F, B]: per neuron, how many of the T tokens fall into each bucket;
-     * {@code probe.i.top_values} float [T, k] / {@code probe.i.top_indices} int64 [T, k]: the k neurons of largest |a|
-     * per token with their signed values. One bucket index per activation (Log, Ceil, Clip), then two
-     * ScatterElements(reduction=add) build both histograms; nothing of size T×F leaves the graph.
+     * Reduces the activation a [T, F] of one layer to the probe outputs (see {@link io.plmwb.engine.probe.ProbeGrid},
+     * decision 0012): {@code probe.i.token_fires} float [T, E]: per token, how many of the F activations have
+     * |a| &gt; ε_e, for every ε_e of the grid (ε₀ = 0); {@code probe.i.neuron_fires} float [M, F]: per neuron, on how
+     * many of the T tokens |a| &gt; ε at the M per-neuron grid points; {@code probe.i.top_values} float [T, k} /
+     * {@code probe.i.top_indices} int64 [T, k]: the k neurons of largest |a| per token with their signed values.
+     * One Greater + Cast per grid point, shared by the per-token (ReduceSum over F) and per-neuron (ReduceSum over T)
+     * counts; all of these run multi-threaded. The counts are sums of 1.0 in fp32, exact below 2^24. For relu² a ≥ 0,
+     * so |a| = a and the TopK values are the signed values. Nothing of size T×F leaves the graph.
      */
-    private void probe(int layer, String n, String a, int f) {
-        int buckets = io.plmwb.engine.probe.ProbeGrid.BUCKETS;
-        int k = io.plmwb.engine.probe.ProbeGrid.THRESHOLDS;
-        double lnMin = io.plmwb.engine.probe.ProbeGrid.LOG10_MIN * Math.log(10);
-        double scale = io.plmwb.engine.probe.ProbeGrid.PER_DECADE / Math.log(10);
-        String abs = g.op(n + "/abs", "Abs", a);
-        // bucket = clip(ceil((ln|a| - ln ε1) * perDecade / ln 10) + 1, 1, K+1) = clip(ceil(ln|a|·s + c), 1, K+1),
-        // and 0 where a == 0 (sign(|a|) = 0); indices in int32 (half the traffic of int64)
-        String ln = g.op(n + "/log", "Log", abs);
-        String scaled = g.op(n + "/log_scale", "Mul", ln, g.f32((float) scale));
-        String shifted = g.op(n + "/log_shift", "Add", scaled, g.f32((float) (1 - lnMin * scale)));
-        String up = g.op(n + "/ceil", "Ceil", shifted);
-        String clipped = g.op(n + "/clip", "Clip", new String[] {up, g.f32(1f), g.f32((float) (k + 1))});
-        String bucketF = g.op(n + "/bucket_f", "Mul", clipped, g.op(n + "/nonzero", "Sign", abs));
-        String bucket = g.op(n + "/bucket", "Cast", new String[] {bucketF}, attr("to", (long) I32.getNumber()));
-        // per-token histogram: index t*B + bucket
-        String t = g.op(n + "/rows", "Shape", new String[] {a}, attr("start", 0L), attr("end", 1L));
-        String ts = g.op(n + "/rows_scalar", "Squeeze", t, g.ints(0));
-        String bScalar = g.i64(true, buckets);
-        String zero = g.i64(true, 0);
-        String rowEnd = g.op(n + "/row_end", "Mul", ts, bScalar);
-        String rowOff = g.op(n + "/row_offsets", "Range", new String[] {zero, rowEnd, bScalar});
-        String rowOff32 = g.op(n + "/row_offsets_i32", "Cast", new String[] {rowOff}, attr("to", (long) I32.getNumber()));
-        String rowOff2 = g.op(n + "/row_offsets_col", "Unsqueeze", rowOff32, g.ints(1));
-        String tokIdx = g.op(n + "/token_index", "Add", bucket, rowOff2);
-        String tokFlat = g.op(n + "/token_index_flat", "Reshape", tokIdx, g.ints(-1));
-        String count = g.op(n + "/count", "Shape", tokFlat);
-        String ones = g.op(n + "/ones", "Expand", g.f32(1f), count);
-        String tokLen = g.op(n + "/token_hist_len", "Reshape", rowEnd, g.ints(1));
-        String tokZeros = g.op(n + "/token_hist_zeros", "Expand", g.f32(0f), tokLen);
-        String tokHist = g.op(n + "/token_hist_flat", "ScatterElements", new String[] {tokZeros, tokFlat, ones},
-                attr("axis", 0L), attr("reduction", "add"));
-        g.opMulti(n + "/token_hist", "Reshape", new String[] {tokHist, g.ints(-1, buckets)},
-                new String[] {probeOutput(layer, "token_hist")});
-        // per-neuron histogram: index f*B + bucket
-        int[] colOff = new int[f];
-        for (int j = 0; j < f; j++) {
-            colOff[j] = j * buckets;
+    private void probe(int layer, String n, String a, int f, boolean nonNegative) {
+        int eps = io.plmwb.engine.probe.ProbeGrid.EPSILONS;
+        String abs = nonNegative ? a : g.op(n + "/abs", "Abs", a);
+        String[] tokenCounts = new String[eps];
+        String[] neuronCounts = new String[io.plmwb.engine.probe.ProbeGrid.NEURON_EPSILONS];
+        for (int e = 0; e < eps; e++) {
+            float threshold = (float) io.plmwb.engine.probe.ProbeGrid.epsilon(e);
+            String gt = g.op(n + "/gt" + e, "Greater", abs, g.f32(threshold));
+            String fires = g.op(n + "/fires" + e, "Cast", new String[] {gt}, attr("to", (long) F.getNumber()));
+            tokenCounts[e] = g.op(n + "/token_fires" + e, "ReduceSum", new String[] {fires, g.ints(1)},
+                    attr("keepdims", 1L));
+            int m = io.plmwb.engine.probe.ProbeGrid.neuronSlot(e);
+            if (io.plmwb.engine.probe.ProbeGrid.neuronGridIndex(m) == e) {
+                neuronCounts[m] = g.op(n + "/neuron_fires" + e, "ReduceSum", new String[] {fires, g.ints(0)},
+                        attr("keepdims", 1L));
+            }
         }
-        String neuIdx = g.op(n + "/neuron_index", "Add", bucket, g.i32Tensor(n + "/neuron_offsets", colOff));
-        String neuFlat = g.op(n + "/neuron_index_flat", "Reshape", neuIdx, g.ints(-1));
-        String neuZeros = g.op(n + "/neuron_hist_zeros", "Expand", g.f32(0f), g.ints((long) f * buckets));
-        String neuHist = g.op(n + "/neuron_hist_flat", "ScatterElements", new String[] {neuZeros, neuFlat, ones},
-                attr("axis", 0L), attr("reduction", "add"));
-        g.opMulti(n + "/neuron_hist", "Reshape", new String[] {neuHist, g.ints(f, buckets)},
-                new String[] {probeOutput(layer, "neuron_hist")});
+        g.opMulti(n + "/token_fires", "Concat", tokenCounts, new String[] {probeOutput(layer, "token_fires")},
+                attr("axis", 1L));
+        g.opMulti(n + "/neuron_fires", "Concat", neuronCounts, new String[] {probeOutput(layer, "neuron_fires")},
+                attr("axis", 0L));
         // top-k neurons by |a|, with signed values
         int top = Math.min(io.plmwb.engine.probe.ProbeGrid.TOP_K, f);
-        String[] tk = g.opMulti(n + "/topk", "TopK", new String[] {abs, g.ints(top)},
-                new String[] {n + "/topk_abs", probeOutput(layer, "top_indices")}, attr("axis", -1L),
-                attr("largest", 1L), attr("sorted", 1L));
-        g.opMulti(n + "/top_values", "GatherElements", new String[] {a, tk[1]},
-                new String[] {probeOutput(layer, "top_values")}, attr("axis", 1L));
-        g.output(probeOutput(layer, "token_hist"), F, "seq", (long) buckets);
-        g.output(probeOutput(layer, "neuron_hist"), F, (long) f, (long) buckets);
+        if (nonNegative) {
+            g.opMulti(n + "/topk", "TopK", new String[] {abs, g.ints(top)},
+                    new String[] {probeOutput(layer, "top_values"), probeOutput(layer, "top_indices")},
+                    attr("axis", -1L), attr("largest", 1L), attr("sorted", 1L));
+        } else {
+            String[] tk = g.opMulti(n + "/topk", "TopK", new String[] {abs, g.ints(top)},
+                    new String[] {n + "/topk_abs", probeOutput(layer, "top_indices")}, attr("axis", -1L),
+                    attr("largest", 1L), attr("sorted", 1L));
+            g.opMulti(n + "/top_values", "GatherElements", new String[] {a, tk[1]},
+                    new String[] {probeOutput(layer, "top_values")}, attr("axis", 1L));
+        }
+        g.output(probeOutput(layer, "token_fires"), F, "seq", (long) eps);
+        g.output(probeOutput(layer, "neuron_fires"), F, (long) neuronCounts.length, (long) f);
         g.output(probeOutput(layer, "top_values"), F, "seq", (long) top);
         g.output(probeOutput(layer, "top_indices"), I64, "seq", (long) top);
     }

@@ -6,11 +6,13 @@ import java.util.Objects;
 /**
  * What the sparsity probes captured for one token sequence (a prompt, optionally followed by generated tokens) of
  * one model: for every layer and token the histogram of |a| over the {@link ProbeGrid} buckets (F activations per
- * token), for every layer and neuron the histogram over the tokens, and the top-k neurons of every token. Every
- * statistic at any ε of the grid is computed from these counts; nothing here is tied to a running model.
+ * token), for every layer and neuron its firing counts (tokens with |a| &gt; ε) at the
+ * {@value ProbeGrid#NEURON_EPSILONS} per-neuron grid points, and the top-k neurons of every token. Every per-token
+ * statistic at any ε of the grid is computed from these counts, per-neuron ones at the per-neuron grid point at or
+ * below ε ({@link ProbeGrid#neuronEpsilon}); nothing here is tied to a running model.
  *
- * <p>Memory: layers × tokens × {@value ProbeGrid#BUCKETS} ints + layers × F × buckets longs + layers × tokens × k
- * (index, value): bounded by the token count, never by tokens × F.
+ * <p>Memory: layers × tokens × {@value ProbeGrid#BUCKETS} ints + layers × F × {@value ProbeGrid#NEURON_EPSILONS}
+ * longs + layers × tokens × k (index, value): bounded by the token count, never by tokens × F.
  */
 public final class SparsityCapture {
 
@@ -47,7 +49,7 @@ public final class SparsityCapture {
      * @param tokenTexts   their texts
      * @param promptTokens how many of them are the prompt (the rest were generated)
      * @param tokenHist    [layer][token × B + bucket]
-     * @param neuronHist   [layer][neuron × B + bucket], or null when the per-neuron counts are kept elsewhere (a
+     * @param neuronHist   [layer][neuron × M + m]: tokens with |a| &gt; ε at per-neuron grid point m, or null when the per-neuron counts are kept elsewhere (a
      *                     batch keeps one sum for all its prompts)
      * @param topK         neurons per token in the top lists
      * @param topIndices   [layer][token × k + j]
@@ -74,7 +76,8 @@ public final class SparsityCapture {
         }
         for (int l = 0; l < model.layers(); l++) {
             if (tokenHist[l].length != t * b
-                    || (neuronHist != null && neuronHist[l].length != (long) model.neurons() * b)
+                    || (neuronHist != null
+                        && neuronHist[l].length != (long) model.neurons() * ProbeGrid.NEURON_EPSILONS)
                     || topIndices[l].length != t * topK || topValues[l].length != t * topK) {
                 throw new IllegalArgumentException("layer " + l + ": probe array sizes do not match " + t
                         + " tokens × " + model.neurons() + " neurons");
@@ -143,9 +146,9 @@ public final class SparsityCapture {
         return tokenHist[layer][token * ProbeGrid.BUCKETS + b];
     }
 
-    /** Tokens of {@code layer} whose activation of {@code neuron} fell into bucket {@code b}. */
-    public long neuronBucket(int layer, int neuron, int b) {
-        return neurons(layer)[neuron * ProbeGrid.BUCKETS + b];
+    /** Tokens of {@code layer} on which {@code neuron} fired (|a| &gt; ε) at per-neuron grid point {@code m}. */
+    public long neuronFirings(int layer, int neuron, int m) {
+        return neurons(layer)[neuron * ProbeGrid.NEURON_EPSILONS + m];
     }
 
     /** True when this capture keeps its own per-neuron histograms. */
@@ -208,24 +211,27 @@ public final class SparsityCapture {
         return m;
     }
 
-    /** Per neuron of {@code layer}: over how many tokens it fired (|a| &gt; ε). */
+    /**
+     * Per neuron of {@code layer}: over how many tokens it fired (|a| &gt; ε), at the per-neuron grid point
+     * {@link ProbeGrid#neuronEpsilon}(ε) — ε itself when it is on the per-neuron grid, else the next one below.
+     */
     public long[] firingCounts(int layer, int epsIndex) {
         checkEps(epsIndex);
         long[] h = neurons(layer);
         return firingCounts(h, neurons(), epsIndex);
     }
 
-    /** Firing counts (|a| &gt; ε) per neuron from a per-neuron histogram [neuron × B + bucket]. */
+    /**
+     * Firing counts per neuron from per-neuron counts [neuron × M + m] at the per-neuron grid point
+     * {@link ProbeGrid#neuronEpsilon}(ε).
+     */
     public static long[] firingCounts(long[] h, int neuronCount, int epsIndex) {
         checkEps(epsIndex);
+        int m = ProbeGrid.NEURON_EPSILONS;
+        int slot = ProbeGrid.neuronSlot(epsIndex);
         long[] c = new long[neuronCount];
-        int b = ProbeGrid.BUCKETS;
         for (int f = 0; f < c.length; f++) {
-            long s = 0;
-            for (int k = epsIndex + 1; k < b; k++) {
-                s += h[f * b + k];
-            }
-            c[f] = s;
+            c[f] = h[f * m + slot];
         }
         return c;
     }
@@ -249,7 +255,7 @@ public final class SparsityCapture {
         return tokenHist[layer].clone();
     }
 
-    /** The raw per-neuron histograms of a layer ([neuron × B + bucket], a copy). */
+    /** The raw per-neuron firing counts of a layer ([neuron × M + per-neuron grid point], a copy). */
     public long[] neuronHistogram(int layer) {
         return neurons(layer).clone();
     }

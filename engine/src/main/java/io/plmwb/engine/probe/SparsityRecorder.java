@@ -8,7 +8,9 @@ import java.util.List;
 /**
  * Collects the probe outputs of every step of a probed {@link io.plmwb.engine.runtime.DecoderSession} (chunked
  * prefills and decode steps alike) into growing per-layer arrays, and turns them into a {@link SparsityCapture}.
- * Only the reduced outputs are kept: per step O(layers × (T × buckets + F × buckets)) numbers.
+ * Only the reduced outputs are kept: per step O(layers × (T × buckets + F × neuron grid points)) numbers. The graph
+ * reports "fires" counts (|a| &gt; ε) per grid point; the per-token ones are stored as bucket histograms (differences
+ * of neighbouring grid points), the per-neuron ones as they are, summed over steps.
  */
 public final class SparsityRecorder implements OutputTap {
 
@@ -27,7 +29,7 @@ public final class SparsityRecorder implements OutputTap {
         this.layers = layers;
         this.neurons = neurons;
         tokenHist = new int[layers][64 * b];
-        neuronHist = new long[layers][neurons * b];
+        neuronHist = new long[layers][neurons * ProbeGrid.NEURON_EPSILONS];
         topIdx = new int[layers][64 * ProbeGrid.TOP_K];
         topVal = new float[layers][64 * ProbeGrid.TOP_K];
     }
@@ -63,8 +65,8 @@ public final class SparsityRecorder implements OutputTap {
             int layer = Integer.parseInt(n.substring(6, dot));
             String what = n.substring(dot + 1);
             int slot = switch (what) {
-                case "token_hist" -> 0;
-                case "neuron_hist" -> 1;
+                case "token_fires" -> 0;
+                case "neuron_fires" -> 1;
                 case "top_indices" -> 2;
                 case "top_values" -> 3;
                 default -> -1;
@@ -92,17 +94,29 @@ public final class SparsityRecorder implements OutputTap {
             float[] nh = byLayer[l][1].floats();
             long[] ti = byLayer[l][2].longs();
             float[] tv = byLayer[l][3].floats();
-            if (th.length != t * b || nh.length != neurons * b || ti.length != t * topK || tv.length != t * topK) {
+            int e = ProbeGrid.EPSILONS;
+            int m = ProbeGrid.NEURON_EPSILONS;
+            if (th.length != t * e || nh.length != neurons * m || ti.length != t * topK || tv.length != t * topK) {
                 throw new IllegalStateException("layer " + l + ": probe outputs have unexpected sizes");
             }
             int[] dst = tokenHist[l];
-            int off = tokens * b;
-            for (int i = 0; i < th.length; i++) {
-                dst[off + i] = Math.round(th[i]);
+            for (int tok = 0; tok < t; tok++) {
+                // fires_k = #(|a| > ε_k), non-increasing in k: bucket 0 = F − fires_0, bucket k = fires_{k−1} − fires_k,
+                // the last bucket = fires at the top ε
+                int off = (tokens + tok) * b;
+                int prev = neurons;
+                for (int g = 0; g < e; g++) {
+                    int fires = Math.round(th[tok * e + g]);
+                    dst[off + g] = prev - fires;
+                    prev = fires;
+                }
+                dst[off + e] = prev;
             }
             long[] nd = neuronHist[l];
-            for (int i = 0; i < nh.length; i++) {
-                nd[i] += Math.round(nh[i]);
+            for (int slot = 0; slot < m; slot++) {
+                for (int f = 0; f < neurons; f++) {
+                    nd[f * m + slot] += Math.round(nh[slot * neurons + f]);
+                }
             }
             int toff = tokens * topK;
             for (int i = 0; i < ti.length; i++) {

@@ -141,10 +141,17 @@ class SparsityProbeTest {
             for (int n = 0; n < f; n++) {
                 long[] fired = cap.firingCounts(l, 0);
                 for (int k = 0; k < ProbeGrid.EPSILONS; k++) {
+                    // per-neuron counts exist at the per-neuron grid points; other ε snap down to one
+                    int kn = ProbeGrid.neuronEpsilon(k);
+                    assertTrue(kn <= k);
                     long firing = cap.firingCounts(l, k)[n];
-                    long expected = ids.length - neuronCum[n][k];
+                    long expected = ids.length - neuronCum[n][kn];
                     assertTrue(Math.abs(firing - expected) <= neuronAmb[n], name + " layer " + l + " neuron " + n
-                            + " ε#" + k + ": " + firing + " vs " + expected);
+                            + " ε#" + k + " (neuron ε#" + kn + "): " + firing + " vs " + expected);
+                }
+                for (int m = 0; m < ProbeGrid.NEURON_EPSILONS; m++) {
+                    long expected = ids.length - neuronCum[n][ProbeGrid.neuronGridIndex(m)];
+                    assertTrue(Math.abs(cap.neuronFirings(l, n, m) - expected) <= neuronAmb[n]);
                 }
                 assertTrue(fired[n] <= ids.length);
             }
@@ -181,17 +188,27 @@ class SparsityProbeTest {
     void gridBucketsAndSnapping() {
         assertEquals(0, ProbeGrid.bucketOf(0.0));
         assertEquals(1, ProbeGrid.bucketOf(1e-7));
-        assertEquals(1, ProbeGrid.bucketOf(1e-6));
-        assertEquals(2, ProbeGrid.bucketOf(1.1e-6));
-        assertEquals(ProbeGrid.THRESHOLDS + 1, ProbeGrid.bucketOf(1e3));
-        assertEquals(ProbeGrid.bucketOf(0.5), ProbeGrid.bucketOf(-0.5));
-        // 1e-3 is grid point 1 + 3 decades × 4
-        assertEquals(13, ProbeGrid.snap(1e-3));
-        assertEquals(1e-3, ProbeGrid.epsilon(13), 1e-15);
-        assertEquals(12, ProbeGrid.snap(0.0009));
+        assertEquals(1, ProbeGrid.bucketOf(1e-3));
+        assertEquals(2, ProbeGrid.bucketOf(1.1e-3));
+        assertEquals(2, ProbeGrid.bucketOf(1e-2));
+        assertEquals(ProbeGrid.THRESHOLDS + 1, ProbeGrid.bucketOf(0.11));
+        assertEquals(ProbeGrid.bucketOf(0.05), ProbeGrid.bucketOf(-0.05));
+        // the grid: 0, 1e-3, 1e-2, 1e-1 (one per decade)
+        assertEquals(4, ProbeGrid.EPSILONS);
+        assertEquals("0, 1e-3, 1e-2, 1e-1", ProbeGrid.listing());
+        assertEquals(1, ProbeGrid.snap(1e-3));
+        assertEquals(1e-3, ProbeGrid.epsilon(1), 1e-15);
+        assertEquals(0.1, ProbeGrid.epsilon(3), 1e-12);
+        assertEquals(1, ProbeGrid.snap(0.0099));
         assertEquals(0, ProbeGrid.snap(0));
-        assertEquals(0, ProbeGrid.snap(1e-7));
+        assertEquals(0, ProbeGrid.snap(9e-4));
         assertEquals(ProbeGrid.EPSILONS - 1, ProbeGrid.snap(1e9));
+        // per-neuron counts at every grid point
+        assertEquals(ProbeGrid.EPSILONS, ProbeGrid.NEURON_EPSILONS);
+        for (int k = 0; k < ProbeGrid.EPSILONS; k++) {
+            assertEquals(k, ProbeGrid.neuronEpsilon(k));
+            assertEquals(k, ProbeGrid.neuronGridIndex(ProbeGrid.neuronSlot(k)));
+        }
     }
 
     @Test

@@ -19,8 +19,8 @@ import java.util.List;
 
 /**
  * Saves and reopens {@link SparsityResult}s as JSON ({@code *.sparsity.json}; format in docs/sparsity.md):
- * {@code {"format": "plmwb-sparsity", "version": 1, "grid": …, "model": {…}, "source": …, "neuron_hist": [[…] per
- * layer, summed over the captures], "captures": [{"label", "prompt_tokens", "top_k", "tokens": [{"id", "text"}],
+ * {@code {"format": "plmwb-sparsity", "version": 2, "grid": …, "epsilons": […], "neuron_epsilons": […],
+ * "model": {…}, "source": …, "neuron_firings": [[…] per layer, summed over the captures], "captures": [{"label", "prompt_tokens", "top_k", "tokens": [{"id", "text"}],
  * "token_hist": [[…] per layer], "top_indices": [[…]], "top_values": [[…]]}]}}. Written to a temporary file and moved into place; reading
  * checks the format, version, grid and every array size, naming the file and the problem.
  */
@@ -29,7 +29,7 @@ public final class SparsityResultFile {
     /** The format tag. */
     public static final String FORMAT = "plmwb-sparsity";
     /** The version written. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     /** File name suffix. */
     public static final String SUFFIX = ".sparsity.json";
     /** Largest file read. */
@@ -91,6 +91,10 @@ public final class SparsityResultFile {
         for (double e : ProbeGrid.epsilons()) {
             eps.add(e);
         }
+        ArrayNode neps = root.putArray("neuron_epsilons");
+        for (int i = 0; i < ProbeGrid.NEURON_EPSILONS; i++) {
+            neps.add(ProbeGrid.epsilon(ProbeGrid.neuronGridIndex(i)));
+        }
         ObjectNode m = root.putObject("model");
         SparsityCapture.ModelFacts f = r.model();
         m.put("name", f.name());
@@ -104,7 +108,7 @@ public final class SparsityResultFile {
         m.put("bytes_per_param", r.bytesPerParam());
         m.put("weight_dtype", r.weightDtype());
         root.put("source", r.source());
-        ArrayNode nh = root.putArray("neuron_hist");
+        ArrayNode nh = root.putArray("neuron_firings");
         for (long[] layer : r.neuronHist()) {
             ArrayNode b = nh.addArray();
             for (long v : layer) {
@@ -194,7 +198,7 @@ public final class SparsityResultFile {
             }
             long[][] nh = new long[facts.layers()][];
             for (int l = 0; l < facts.layers(); l++) {
-                nh[l] = longs(root.path("neuron_hist").path(l), "neuron_hist[" + l + "]");
+                nh[l] = longs(root.path("neuron_firings").path(l), "neuron_firings[" + l + "]");
             }
             return new SparsityResult(facts, total, integer(m, "bytes_per_param"), text(m, "weight_dtype"),
                     root.path("source").asText(""), caps, nh);

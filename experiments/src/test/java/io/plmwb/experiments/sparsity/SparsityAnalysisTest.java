@@ -35,12 +35,16 @@ class SparsityAnalysisTest {
     static SparsityCapture tiny(String activation) {
         double[][] a = {{0, 0, 0.5, 3}, {0, 2e-4, 0.5, 0}};
         int[][] th = new int[1][2 * B];
-        long[][] nh = new long[1][4 * B];
+        int m = ProbeGrid.NEURON_EPSILONS;
+        long[][] nh = new long[1][4 * m];
         for (int t = 0; t < 2; t++) {
             for (int n = 0; n < 4; n++) {
                 int b = ProbeGrid.bucketOf(a[t][n]);
                 th[0][t * B + b]++;
-                nh[0][n * B + b]++;
+                for (int slot = 0; slot < m; slot++) {
+                    // fires at ε_k when its bucket lies above k
+                    nh[0][n * m + slot] += b > ProbeGrid.neuronGridIndex(slot) ? 1 : 0;
+                }
             }
         }
         int[][] ti = {{3, 2, 0, 1, 2, 1, 0, 3}};
@@ -60,12 +64,17 @@ class SparsityAnalysisTest {
         // ε = 0: token 0 has 2 zeros of 4, token 1 has 2
         assertEquals(0.5, c.zeroFraction(0, 0, 0));
         assertEquals(0.5, c.zeroFraction(0, 1, 0));
-        // ε = 1e-3 (index 13) also counts 2e-4 as zero: token 1 → 3 of 4
+        // ε = 1e-3 (index 1: 0, 1e-3, 1e-2, 1e-1) also counts 2e-4 as zero: token 1 → 3 of 4
+        assertEquals(1, ProbeGrid.snap(1e-3));
         assertEquals(0.75, c.zeroFraction(0, 1, ProbeGrid.snap(1e-3)));
         assertEquals(1, c.activeCount(0, 1, ProbeGrid.snap(1e-3)));
         // neuron firings at ε = 0: n0 0, n1 1 (2e-4), n2 2, n3 1
         assertArrayEquals(new long[] {0, 1, 2, 1}, c.firingCounts(0, 0));
         assertArrayEquals(new long[] {0, 0, 2, 1}, c.firingCounts(0, ProbeGrid.snap(1e-3)));
+        // ε = 1e-1: 0.5 and 3 still fire; an ε between grid points snaps down (0.4 → 1e-1)
+        assertArrayEquals(new long[] {0, 0, 2, 1}, c.firingCounts(0, ProbeGrid.snap(0.4)));
+        assertEquals(0.5, c.zeroFraction(0, 0, ProbeGrid.snap(0.4)));
+        assertEquals(0.75, c.zeroFraction(0, 1, ProbeGrid.snap(0.4)));
         assertTrue(c.generated(1));
         SparsityStats.LayerStat[] s = SparsityStats.perLayer(List.of(c), ProbeGrid.snap(1e-3));
         assertEquals(0.625, s[0].mean(), 1e-12);
@@ -128,7 +137,7 @@ class SparsityAnalysisTest {
                 io.plmwb.experiments.open.PathInspector.inspect(f).kind());
 
         Path bad = tmp.resolve("bad.sparsity.json");
-        Files.writeString(bad, "{\"format\": \"plmwb-sparsity\", \"version\": 1, \"grid\": \""
+        Files.writeString(bad, "{\"format\": \"plmwb-sparsity\", \"version\": " + SparsityResultFile.VERSION + ", \"grid\": \""
                 + ProbeGrid.describe() + "\", \"model\": {\"name\": \"m\", \"family\": \"plm\", \"activation\": "
                 + "\"relu2\", \"layers\": 1, \"hidden\": 10, \"neurons\": 4, \"total_params\": 5, \"bytes_per_param\":"
                 + " 2, \"weight_dtype\": \"bf16\"}, \"captures\": [{\"label\": \"x\", \"prompt_tokens\": 1, \"top_k\":"

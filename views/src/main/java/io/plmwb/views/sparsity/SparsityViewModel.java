@@ -330,8 +330,8 @@ public final class SparsityViewModel {
     private void recompute() {
         int eps = epsIndex.get();
         epsText.set("ε = " + ProbeGrid.label(eps) + " — an MLP activation a counts as zero when |a| ≤ ε (ε = 0: "
-                + "exact zeros). ε snaps to the grid 0, 1e-6 … 1e2 (4 steps per decade); changing it recomputes from "
-                + "the captured counts, the model is not run again.");
+                + "exact zeros). ε is one of " + ProbeGrid.listing() + ", the values the probes count at; changing it "
+                + "recomputes from the captured counts, the model is not run again.");
         SparsityResult a = resultA.get();
         SparsityResult b = resultB.get();
         comparing.set(b != null);
