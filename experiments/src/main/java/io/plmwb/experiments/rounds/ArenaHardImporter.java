@@ -1,11 +1,6 @@
 package io.plmwb.experiments.rounds;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,72 +21,50 @@ public final class ArenaHardImporter {
         List<ImportIssue> issues = new ArrayList<>();
         List<RoundPrompt> prompts = new ArrayList<>();
         Map<String, Integer> seen = new HashMap<>();
-        String model = null;
-        int lineNo = 0;
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode n;
-                try {
-                    n = RoundJson.MAPPER.readTree(line);
-                } catch (JsonProcessingException e) {
-                    issues.add(new ImportIssue(file, lineNo, "not valid JSON (" + RoundJson.describe(e)
-                            + "); line skipped"));
-                    continue;
-                }
-                if (n == null || !n.isObject()) {
-                    issues.add(new ImportIssue(file, lineNo, "expected a JSON object; line skipped"));
-                    continue;
-                }
-                JsonNode messages = n.get("messages");
-                if (messages == null || !messages.isArray()) {
-                    issues.add(new ImportIssue(file, lineNo, "missing field 'messages' (an array); line skipped"));
-                    continue;
-                }
-                String instruction = null;
-                String answer = null;
-                for (JsonNode m : messages) {
-                    String role = RoundJson.text(m, "role");
-                    JsonNode c = m.get("content");
-                    String text = c == null ? null : c.isTextual() ? c.textValue()
-                            : c.path("answer").isTextual() ? c.get("answer").textValue() : null;
-                    if ("user".equals(role) && instruction == null) {
-                        instruction = text;
-                    } else if ("assistant".equals(role) && text != null) {
-                        answer = text;
-                    }
-                }
-                if (instruction == null || answer == null) {
-                    issues.add(new ImportIssue(file, lineNo, "messages without a " + (instruction == null
-                            ? "user turn" : "assistant answer") + "; line skipped"));
-                    continue;
-                }
-                Integer earlier = seen.putIfAbsent(instruction, lineNo);
-                if (earlier != null) {
-                    issues.add(new ImportIssue(file, lineNo, "instruction " + RoundJson.abbreviate(instruction)
-                            + " already answered on line " + earlier + "; line skipped"));
-                    continue;
-                }
-                if (model == null) {
-                    model = RoundJson.text(n, "model");
-                }
-                String uid = n.has("uid") ? n.get("uid").asText() : "line " + lineNo;
-                prompts.add(new RoundPrompt(uid, instruction, RoundJson.text(n, "category"),
-                        List.of(RefinementStep.of(0, answer)), null));
+        String[] model = {null};
+        RoundJson.readObjectLines(file, issues, (lineNo, n) -> {
+            JsonNode messages = n.get("messages");
+            if (messages == null || !messages.isArray()) {
+                issues.add(new ImportIssue(file, lineNo, "missing field 'messages' (an array); line skipped"));
+                return;
             }
-        } catch (IOException e) {
-            throw new RoundFormatException(file, "cannot be read: " + e.getMessage(), e);
-        }
+            String instruction = null;
+            String answer = null;
+            for (JsonNode m : messages) {
+                String role = RoundJson.text(m, "role");
+                JsonNode c = m.get("content");
+                String text = c == null ? null : c.isTextual() ? c.textValue()
+                        : c.path("answer").isTextual() ? c.get("answer").textValue() : null;
+                if ("user".equals(role) && instruction == null) {
+                    instruction = text;
+                } else if ("assistant".equals(role) && text != null) {
+                    answer = text;
+                }
+            }
+            if (instruction == null || answer == null) {
+                issues.add(new ImportIssue(file, lineNo, "messages without a " + (instruction == null
+                        ? "user turn" : "assistant answer") + "; line skipped"));
+                return;
+            }
+            Integer earlier = seen.putIfAbsent(instruction, lineNo);
+            if (earlier != null) {
+                issues.add(new ImportIssue(file, lineNo, "instruction " + RoundJson.abbreviate(instruction)
+                        + " already answered on line " + earlier + "; line skipped"));
+                return;
+            }
+            if (model[0] == null) {
+                model[0] = RoundJson.text(n, "model");
+            }
+            String uid = n.has("uid") ? n.get("uid").asText() : "line " + lineNo;
+            prompts.add(new RoundPrompt(uid, instruction, RoundJson.text(n, "category"),
+                    List.of(RefinementStep.of(0, answer)), null));
+        });
         if (prompts.isEmpty()) {
             throw new RoundFormatException(file, "holds no usable Arena-Hard answer"
                     + (issues.isEmpty() ? "" : " (first problem: line " + issues.get(0).line() + ": "
                     + issues.get(0).message() + ")"));
         }
-        String name = model != null ? model : file.getFileName().toString().replaceFirst("\\.jsonl$", "");
-        return new ImportResult(List.of(new Round(name, 0, file.toString(), model, "", prompts, Map.of())), issues);
+        String name = model[0] != null ? model[0] : file.getFileName().toString().replaceFirst("\\.jsonl$", "");
+        return new ImportResult(List.of(new Round(name, 0, file.toString(), model[0], "", prompts, Map.of())), issues);
     }
 }

@@ -1,9 +1,7 @@
 package io.plmwb.experiments.rounds;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -39,63 +37,41 @@ public final class NativeRoundsFormat {
         Map<Integer, List<RoundPrompt>> prompts = new LinkedHashMap<>();
         Map<Integer, Map<String, Integer>> seen = new HashMap<>();
         List<ImportIssue> issues = new ArrayList<>();
-        int lineNo = 0;
-        int records = 0;
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode n;
-                try {
-                    n = RoundJson.MAPPER.readTree(line);
-                } catch (JsonProcessingException e) {
-                    issues.add(new ImportIssue(file, lineNo, "not valid JSON (" + RoundJson.describe(e)
-                            + "); line skipped"));
-                    continue;
-                }
-                if (n == null || !n.isObject()) {
-                    issues.add(new ImportIssue(file, lineNo, "expected a JSON object; line skipped"));
-                    continue;
-                }
-                String type = RoundJson.text(n, "type");
-                try {
-                    if ("round".equals(type)) {
-                        Header h = header(n);
-                        if (headers.containsKey(h.index)) {
-                            issues.add(new ImportIssue(file, lineNo, "a second header for round " + h.index
-                                    + "; line skipped"));
-                            continue;
-                        }
-                        headers.put(h.index, h);
-                        records++;
-                    } else if (type == null || "prompt".equals(type)) {
-                        int round = n.path("round").canConvertToInt() ? n.path("round").intValue() : 0;
-                        RoundPrompt p = prompt(n, lineNo);
-                        Map<String, Integer> first = seen.computeIfAbsent(round, r -> new HashMap<>());
-                        Integer earlier = first.putIfAbsent(p.instruction(), lineNo);
-                        if (earlier != null) {
-                            issues.add(new ImportIssue(file, lineNo, "round " + round + " already has instruction "
-                                    + RoundJson.abbreviate(p.instruction()) + " (line " + earlier
-                                    + "); line skipped"));
-                            continue;
-                        }
-                        prompts.computeIfAbsent(round, r -> new ArrayList<>()).add(p);
-                        records++;
-                    } else {
-                        issues.add(new ImportIssue(file, lineNo, "unknown record type '" + type
-                                + "' (expected round or prompt); line skipped"));
+        int[] records = {0};
+        RoundJson.readObjectLines(file, issues, (lineNo, n) -> {
+            String type = RoundJson.text(n, "type");
+            try {
+                if ("round".equals(type)) {
+                    Header h = header(n);
+                    if (headers.containsKey(h.index)) {
+                        issues.add(new ImportIssue(file, lineNo, "a second header for round " + h.index
+                                + "; line skipped"));
+                        return;
                     }
-                } catch (IllegalArgumentException e) {
-                    issues.add(new ImportIssue(file, lineNo, e.getMessage() + "; line skipped"));
+                    headers.put(h.index, h);
+                    records[0]++;
+                } else if (type == null || "prompt".equals(type)) {
+                    int round = n.path("round").canConvertToInt() ? n.path("round").intValue() : 0;
+                    RoundPrompt p = prompt(n, lineNo);
+                    Map<String, Integer> first = seen.computeIfAbsent(round, r -> new HashMap<>());
+                    Integer earlier = first.putIfAbsent(p.instruction(), lineNo);
+                    if (earlier != null) {
+                        issues.add(new ImportIssue(file, lineNo, "round " + round + " already has instruction "
+                                + RoundJson.abbreviate(p.instruction()) + " (line " + earlier
+                                + "); line skipped"));
+                        return;
+                    }
+                    prompts.computeIfAbsent(round, r -> new ArrayList<>()).add(p);
+                    records[0]++;
+                } else {
+                    issues.add(new ImportIssue(file, lineNo, "unknown record type '" + type
+                            + "' (expected round or prompt); line skipped"));
                 }
+            } catch (IllegalArgumentException e) {
+                issues.add(new ImportIssue(file, lineNo, e.getMessage() + "; line skipped"));
             }
-        } catch (IOException e) {
-            throw new RoundFormatException(file, "cannot be read: " + e.getMessage(), e);
-        }
-        if (records == 0) {
+        });
+        if (records[0] == 0) {
             throw new RoundFormatException(file, "holds no round or prompt record"
                     + (issues.isEmpty() ? "" : " (first problem: line " + issues.get(0).line() + ": "
                     + issues.get(0).message() + ")"));

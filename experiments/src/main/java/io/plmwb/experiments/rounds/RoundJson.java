@@ -51,4 +51,46 @@ final class RoundJson {
         String one = s.replaceAll("\\s+", " ").strip();
         return one.length() <= 60 ? "\"" + one + "\"" : "\"" + one.substring(0, 57) + "…\"";
     }
+
+    /** What to do with one JSON object line of a JSONL file. */
+    @FunctionalInterface
+    interface ObjectLine {
+        void accept(int lineNo, JsonNode object);
+    }
+
+    /**
+     * Reads a JSONL file line by line: blank lines are skipped, a line that is not a JSON object is reported in
+     * {@code issues} with its line number and skipped, every object goes to {@code handler}; the rest of the file is
+     * always read.
+     *
+     * @throws RoundFormatException when the file cannot be read at all
+     */
+    static void readObjectLines(java.nio.file.Path file, java.util.List<ImportIssue> issues, ObjectLine handler)
+            throws RoundFormatException {
+        int lineNo = 0;
+        try (java.io.BufferedReader in = java.nio.file.Files.newBufferedReader(file,
+                java.nio.charset.StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                lineNo++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode n;
+                try {
+                    n = MAPPER.readTree(line);
+                } catch (JsonProcessingException e) {
+                    issues.add(new ImportIssue(file, lineNo, "not valid JSON (" + describe(e) + "); line skipped"));
+                    continue;
+                }
+                if (n == null || !n.isObject()) {
+                    issues.add(new ImportIssue(file, lineNo, "expected a JSON object; line skipped"));
+                    continue;
+                }
+                handler.accept(lineNo, n);
+            }
+        } catch (java.io.IOException e) {
+            throw new RoundFormatException(file, "cannot be read: " + e.getMessage(), e);
+        }
+    }
 }
