@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "sparsity-bench", mixinStandardHelpOptions = true,
         description = {"Capture overhead: prefill of --tokens random ids with the sparsity probes vs without "
-                + "(same model, same ids, alternating runs, medians). Heat map: rasterising a 32 x 4096 matrix into a "
+                + "(same model, same ids, alternating runs with an untimed run after each switch, medians). Heat map: rasterising a 32 x 4096 matrix into a "
                 + "1200 x 400 canvas buffer vs one rectangle per cell (Java2D), medians."})
 public final class SparsityBenchCommand implements Callable<Integer> {
 
@@ -43,9 +43,16 @@ public final class SparsityBenchCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "intra-op threads (default: all cores)")
     int threads;
 
-    @Option(names = "--chunk", defaultValue = "0",
-            description = "probed prefill chunk (default 0: one call like the plain run)")
+    @Option(names = "--chunk", defaultValue = "" + SparsityProbeRunner.DEFAULT_CHUNK,
+            description = "probed prefill chunk (default ${DEFAULT-VALUE}, what a capture uses; 0: one call like the "
+                    + "plain run)")
     int chunk;
+
+    @Option(names = "--switch-warmup", defaultValue = "1",
+            description = "untimed runs after each switch between the plain and the probed session (default "
+                    + "${DEFAULT-VALUE}; 0 = strictly alternating runs, which time the other session's spinning "
+                    + "ORT threads too)")
+    int switchWarmup;
 
     @Option(names = "--profile", paramLabel = "DIR",
             description = "also write ORT profiles of both sessions into DIR and report the probe nodes' kernel time")
@@ -65,8 +72,8 @@ public final class SparsityBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (tokens < 1 || repeats < 1 || threads < 0 || chunk < 0) {
-            throw new BadInputException("--tokens ≥ 1, --repeats ≥ 1, --threads ≥ 0, --chunk ≥ 0");
+        if (tokens < 1 || repeats < 1 || threads < 0 || chunk < 0 || switchWarmup < 0) {
+            throw new BadInputException("--tokens ≥ 1, --repeats ≥ 1, --threads ≥ 0, --chunk ≥ 0, --switch-warmup ≥ 0");
         }
         PrintWriter out = spec.commandLine().getOut();
         ObjectNode root = CliJson.object();
@@ -120,18 +127,26 @@ public final class SparsityBenchCommand implements Callable<Integer> {
             plain.session().prefill(ids);
             probed.capture("bench", ids, null, TaskContext.none());
             for (int i = 0; i < repeats; i++) {
+                // after a switch of sessions, one untimed run each: the other session's ORT worker threads keep
+                // spinning for a while after its last run and would take one of the cores from the timed run
+                for (int w = 0; w < switchWarmup; w++) {
+                    plain.session().reset();
+                    plain.session().prefill(ids);
+                }
                 long c0 = cpuNanos();
                 long t0 = System.nanoTime();
                 plain.session().reset();
                 plain.session().prefill(ids);
                 a[i] = (System.nanoTime() - t0) / 1e6;
+                ca[i] = (cpuNanos() - c0) / 1e6;
+                for (int w = 0; w < switchWarmup; w++) {
+                    probed.capture("bench", ids, null, TaskContext.none());
+                }
                 long c1 = cpuNanos();
                 long t1 = System.nanoTime();
                 probed.capture("bench", ids, null, TaskContext.none());
                 b[i] = (System.nanoTime() - t1) / 1e6;
-                long c2 = cpuNanos();
-                ca[i] = (c1 - c0) / 1e6;
-                cb[i] = (c2 - c1) / 1e6;
+                cb[i] = (cpuNanos() - c1) / 1e6;
             }
             layers = plain.config().numLayers();
             usedThreads = plain.runtimeOptions().intraOpThreads();
@@ -139,6 +154,12 @@ public final class SparsityBenchCommand implements Callable<Integer> {
         }
         double ma = median(a);
         double mb = median(b);
+        // per pair (plain run i, probed run i taken seconds apart): robust to the machine's drift over the run
+        double[] ratio = new double[repeats];
+        for (int i = 0; i < repeats; i++) {
+            ratio[i] = b[i] / a[i] - 1;
+        }
+        double pairedOverhead = median(ratio);
         double mina = Arrays.stream(a).min().orElse(0);
         double minb = Arrays.stream(b).min().orElse(0);
         ObjectNode p = root.putObject("prefill");
@@ -147,9 +168,11 @@ public final class SparsityBenchCommand implements Callable<Integer> {
         p.put("tokens", tokens);
         p.put("threads", usedThreads);
         p.put("probed_chunk", usedChunk);
+        p.put("switch_warmup", switchWarmup);
         p.put("plain_ms_median", ma);
         p.put("probed_ms_median", mb);
         p.put("overhead", mb / ma - 1);
+        p.put("overhead_paired_median", pairedOverhead);
         p.put("plain_ms_min", mina);
         p.put("probed_ms_min", minb);
         p.put("overhead_min", minb / mina - 1);
@@ -162,14 +185,15 @@ public final class SparsityBenchCommand implements Callable<Integer> {
         p.put("probed_ms", Arrays.toString(b));
         if (!json) {
             out.printf(Locale.ROOT, "prefill %d tokens, %s (%d layers, %d threads): plain %.1f ms, probed %.1f ms "
-                            + "(chunk %d) -> overhead %+.1f%% (medians of %d; best runs %.1f / %.1f ms: %+.1f%%; "
-                            + "process CPU time per run (mean) %.1f / %.1f ms: %+.1f%%; plain %s, probed %s)%n",
+                            + "(chunk %d) -> overhead %+.1f%% (ratio of the medians of %d; median of the %d paired "
+                            + "ratios %+.1f%%; best runs %.1f / %.1f ms: %+.1f%%; process CPU time per run (mean) "
+                            + "%.1f / %.1f ms: %+.1f%%; plain %s, probed %s)%n",
                     tokens, model.getFileName(), layers, usedThreads, ma, mb, usedChunk, 100 * (mb / ma - 1),
-                    repeats, mina, minb, 100 * (minb / mina - 1), cpuA, cpuB, 100 * (cpuB / cpuA - 1), fmt(a),
-                    fmt(b));
+                    repeats, repeats, 100 * pairedOverhead, mina, minb, 100 * (minb / mina - 1), cpuA, cpuB,
+                    100 * (cpuB / cpuA - 1), fmt(a), fmt(b));
         }
         if (profile != null) {
-            profileSummary(out, p, repeats + 1);
+            profileSummary(out, p, 1 + repeats * (1 + switchWarmup));
         }
     }
 

@@ -152,6 +152,33 @@ final class OnnxGraph {
         return name;
     }
 
+    /** An inline uint8 tensor filled with {@code value} (deduplicated; e.g. the ones vectors of a counting MatMul). */
+    String u8Fill(int value, long... dims) {
+        return fill(TensorProto.DataType.UINT8, value, dims);
+    }
+
+    /** An inline 8-bit tensor (uint8 or int8) filled with {@code value}, deduplicated. */
+    String fill(TensorProto.DataType type, int value, long... dims) {
+        if (type != TensorProto.DataType.UINT8 && type != TensorProto.DataType.INT8) {
+            throw new IllegalArgumentException("fill: 8-bit types only, not " + type);
+        }
+        String key = "fill" + type + value + Arrays.toString(dims);
+        return constants.computeIfAbsent(key, k -> {
+            String name = "const/" + type.name().toLowerCase(java.util.Locale.ROOT) + "_" + constants.size();
+            long n = 1;
+            TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(type.getNumber());
+            for (long d : dims) {
+                t.addDims(d);
+                n *= d;
+            }
+            byte[] b = new byte[Math.toIntExact(n)];
+            Arrays.fill(b, (byte) value);
+            t.setRawData(ByteString.copyFrom(b));
+            graph.addInitializer(t);
+            return name;
+        });
+    }
+
     /** An inline 1-D int32 tensor. */
     String i32Tensor(String name, int[] v) {
         TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT32.getNumber())

@@ -80,6 +80,13 @@ public final class OnnxGraphBuilder {
     private final WeightSource weights;
     private final GraphOptions options;
     private OnnxGraph g;
+    /** Shared probe inputs of the graph being built (null until the first probed layer). */
+    private String probeGrid;
+    private String probeOnesT;
+    /** Per-layer probe tensors to stack: token fires, neuron fires, top values, top indices. */
+    @SuppressWarnings("unchecked")
+    private final List<String>[] probeParts = new List[] {new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+        new ArrayList<>()};
     private String mask;
     private NBitsInit embedNBits;
     private final List<QuantizedWeight> quantization = new ArrayList<>();
@@ -139,6 +146,11 @@ public final class OnnxGraphBuilder {
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             g = new OnnxGraph("plmwb_" + cfg.modelType() + "_" + options.mode().key(), ch,
                     dataFile.getFileName().toString());
+            probeGrid = null;
+            probeOnesT = null;
+            for (List<String> parts : probeParts) {
+                parts.clear();
+            }
             declareIo(past, present);
             String h = embed();
             prologue(past.get(0));
@@ -149,6 +161,9 @@ public final class OnnxGraphBuilder {
                 ctx.progress(layer + 1, cfg.numLayers() + 1);
             }
             head(h);
+            if (options.sparsityProbes()) {
+                finishProbes();
+            }
             bytes = g.dataBytes();
             ch.force(false);
             model = ModelProto.newBuilder()
@@ -554,64 +569,88 @@ public final class OnnxGraphBuilder {
             a = g.op(n + "/gated", "Mul", silu, up);
         }
         if (options.sparsityProbes()) {
-            probe(layer, n + "/probe", a, f, relu2);
+            probe(n + "/probe", a, f, relu2);
         }
         return linear(n + "/down_proj", a, w + "down_proj.weight", d, f, null);
     }
 
-    /** Names of the probe outputs of layer {@code i}. */
-    public static String probeOutput(int i, String what) {
-        return "probe." + i + "." + what;
+    /** Graph output of the sparsity probes ({@code token_fires}, {@code neuron_fires}, {@code top_values},
+     * {@code top_indices}), all layers stacked along axis 0 (see {@link #probe}). */
+    public static String probeOutput(String what) {
+        return "probe." + what;
     }
 
     /**
-     * Reduces the activation a [T, F] of one layer to the probe outputs (see {@link io.plmwb.engine.probe.ProbeGrid},
-     * decision 0012): {@code probe.i.token_fires} float [T, E]: per token, how many of the F activations have
-     * |a| &gt; ε_e, for every ε_e of the grid (ε₀ = 0); {@code probe.i.neuron_fires} float [M, F]: per neuron, on how
-     * many of the T tokens |a| &gt; ε at the M per-neuron grid points; {@code probe.i.top_values} float [T, k} /
-     * {@code probe.i.top_indices} int64 [T, k]: the k neurons of largest |a| per token with their signed values.
-     * One Greater + Cast per grid point, shared by the per-token (ReduceSum over F) and per-neuron (ReduceSum over T)
-     * counts; all of these run multi-threaded. The counts are sums of 1.0 in fp32, exact below 2^24. For relu² a ≥ 0,
-     * so |a| = a and the TopK values are the signed values. Nothing of size T×F leaves the graph.
+     * Reduces the activation a [T, F] of one layer to its probe tensors (see {@link io.plmwb.engine.probe.ProbeGrid},
+     * decisions 0012 and 0013); {@link #finishProbes} stacks them over the layers into four graph outputs:
+     * {@code probe.token_fires} int32 [L·E, T, 1]: per layer, grid point ε_e and token, how many of the F activations
+     * have |a| &gt; ε_e (ε₀ = 0); {@code probe.neuron_fires} int32 [L·M, 1, F]: per layer and neuron, on how many of
+     * the T tokens |a| &gt; ε at the M per-neuron grid points; {@code probe.top_values} float [L·T, k] /
+     * {@code probe.top_indices} int32 [L·T, k]: the k neurons of largest |a| per token with their signed values, in
+     * no particular order (TopK unsorted; the reader sorts).
+     * <p>One broadcast {@code Greater} against the [E, 1, 1] grid, one {@code Cast} of that to uint8 (a quarter of
+     * the bytes of an fp32 indicator; ORT's Cast is single-threaded, so there is only one), and two
+     * {@code MatMulInteger}s against ones — over F for the per-token counts (indicator × int8 ones), over T for the
+     * per-neuron counts (uint8 ones × indicator): exact int32 sums. For relu² a ≥ 0, so |a| = a and the TopK values
+     * are the signed values. Nothing of size T×F leaves the graph.
      */
-    private void probe(int layer, String n, String a, int f, boolean nonNegative) {
+    private void probe(String n, String a, int f, boolean nonNegative) {
         int eps = io.plmwb.engine.probe.ProbeGrid.EPSILONS;
         String abs = nonNegative ? a : g.op(n + "/abs", "Abs", a);
-        String[] tokenCounts = new String[eps];
-        String[] neuronCounts = new String[io.plmwb.engine.probe.ProbeGrid.NEURON_EPSILONS];
-        for (int e = 0; e < eps; e++) {
-            float threshold = (float) io.plmwb.engine.probe.ProbeGrid.epsilon(e);
-            String gt = g.op(n + "/gt" + e, "Greater", abs, g.f32(threshold));
-            String fires = g.op(n + "/fires" + e, "Cast", new String[] {gt}, attr("to", (long) F.getNumber()));
-            tokenCounts[e] = g.op(n + "/token_fires" + e, "ReduceSum", new String[] {fires, g.ints(1)},
-                    attr("keepdims", 1L));
-            int m = io.plmwb.engine.probe.ProbeGrid.neuronSlot(e);
-            if (io.plmwb.engine.probe.ProbeGrid.neuronGridIndex(m) == e) {
-                neuronCounts[m] = g.op(n + "/neuron_fires" + e, "ReduceSum", new String[] {fires, g.ints(0)},
-                        attr("keepdims", 1L));
+        if (probeGrid == null) {
+            float[] grid = new float[eps];
+            for (int e = 0; e < eps; e++) {
+                grid[e] = (float) io.plmwb.engine.probe.ProbeGrid.epsilon(e);
             }
+            probeGrid = g.f32Tensor("probe/epsilons", grid, eps, 1, 1);
+            // ones [1, T] for the per-neuron sums over T (T = the step's token count = input_ids' second dimension)
+            probeOnesT = g.op("probe/ones_t", "Expand", g.u8Fill(1, 1, 1),
+                    g.op("probe/ids_shape", "Shape", "input_ids"));
         }
-        g.opMulti(n + "/token_fires", "Concat", tokenCounts, new String[] {probeOutput(layer, "token_fires")},
-                attr("axis", 1L));
-        g.opMulti(n + "/neuron_fires", "Concat", neuronCounts, new String[] {probeOutput(layer, "neuron_fires")},
-                attr("axis", 0L));
+        int m = io.plmwb.engine.probe.ProbeGrid.NEURON_EPSILONS;
+        String gt = g.op(n + "/gt", "Greater", abs, probeGrid);
+        String firesU8 = g.op(n + "/fires_u8", "Cast", new String[] {gt},
+                attr("to", (long) TensorProto.DataType.UINT8.getNumber()));
+        probeParts[0].add(g.op(n + "/token_fires", "MatMulInteger", firesU8,
+                g.fill(TensorProto.DataType.INT8, 1, f, 1)));
+        String neuronInput = firesU8;
+        if (m != eps) {
+            long[] rows = new long[m];
+            for (int i = 0; i < m; i++) {
+                rows[i] = io.plmwb.engine.probe.ProbeGrid.neuronGridIndex(i);
+            }
+            neuronInput = g.op(n + "/neuron_rows", "Gather", new String[] {firesU8, g.ints(rows)}, attr("axis", 0L));
+        }
+        probeParts[1].add(g.op(n + "/neuron_fires", "MatMulInteger", probeOnesT, neuronInput));
         // top-k neurons by |a|, with signed values
         int top = Math.min(io.plmwb.engine.probe.ProbeGrid.TOP_K, f);
-        if (nonNegative) {
-            g.opMulti(n + "/topk", "TopK", new String[] {abs, g.ints(top)},
-                    new String[] {probeOutput(layer, "top_values"), probeOutput(layer, "top_indices")},
-                    attr("axis", -1L), attr("largest", 1L), attr("sorted", 1L));
-        } else {
-            String[] tk = g.opMulti(n + "/topk", "TopK", new String[] {abs, g.ints(top)},
-                    new String[] {n + "/topk_abs", probeOutput(layer, "top_indices")}, attr("axis", -1L),
-                    attr("largest", 1L), attr("sorted", 1L));
-            g.opMulti(n + "/top_values", "GatherElements", new String[] {a, tk[1]},
-                    new String[] {probeOutput(layer, "top_values")}, attr("axis", 1L));
+        String[] tk = g.opMulti(n + "/topk", "TopK", new String[] {abs, g.ints(top)},
+                new String[] {n + "/top_abs", n + "/top_indices"}, attr("axis", -1L), attr("largest", 1L),
+                attr("sorted", 0L));
+        probeParts[2].add(nonNegative ? tk[0] : g.op(n + "/top_values", "GatherElements",
+                new String[] {a, tk[1]}, attr("axis", 1L)));
+        probeParts[3].add(tk[1]);
+    }
+
+    /** Stacks the layers' probe tensors into the four probe outputs (see {@link #probe}). */
+    private void finishProbes() {
+        int eps = io.plmwb.engine.probe.ProbeGrid.EPSILONS;
+        int m = io.plmwb.engine.probe.ProbeGrid.NEURON_EPSILONS;
+        int f = cfg.intermediateSize();
+        long top = Math.min(io.plmwb.engine.probe.ProbeGrid.TOP_K, f);
+        long layers = cfg.numLayers();
+        String[] what = {"token_fires", "neuron_fires", "top_values", "top_indices"};
+        for (int i = 0; i < what.length; i++) {
+            String[] out = {i == 3 ? "probe/top_indices_i64" : probeOutput(what[i])};
+            g.opMulti("probe/" + what[i], "Concat", probeParts[i].toArray(new String[0]), out, attr("axis", 0L));
         }
-        g.output(probeOutput(layer, "token_fires"), F, "seq", (long) eps);
-        g.output(probeOutput(layer, "neuron_fires"), F, (long) neuronCounts.length, (long) f);
-        g.output(probeOutput(layer, "top_values"), F, "seq", (long) top);
-        g.output(probeOutput(layer, "top_indices"), I64, "seq", (long) top);
+        // neuron indices < F fit int32: half the bytes to copy out
+        g.opMulti("probe/top_indices_i32", "Cast", new String[] {"probe/top_indices_i64"},
+                new String[] {probeOutput("top_indices")}, attr("to", (long) I32.getNumber()));
+        g.output(probeOutput("token_fires"), I32, layers * eps, "seq", 1L);
+        g.output(probeOutput("neuron_fires"), I32, layers * m, 1L, (long) f);
+        g.output(probeOutput("top_values"), F, "layers_x_seq", top);
+        g.output(probeOutput("top_indices"), I32, "layers_x_seq", top);
     }
 
     /** x * 1/sqrt(mean(x²) + eps) * w over the last axis, in fp32. */

@@ -32,7 +32,7 @@ public final class ProbeGrid {
     /** Number of selectable ε values (0 plus the K thresholds). */
     public static final int EPSILONS = THRESHOLDS + 1;
     /** Bumped whenever the emitted probe nodes change; part of the graph-cache key of probed graphs. */
-    public static final int PROBE_GRAPH_VERSION = 8;
+    public static final int PROBE_GRAPH_VERSION = 12;
     /** Neurons reported per token, by |a|. */
     public static final int TOP_K = 8;
 

@@ -55,76 +55,95 @@ public final class SparsityRecorder implements OutputTap {
     @Override
     public void onStep(int[] stepIds, int startPosition, List<Output> outputs) {
         int t = stepIds.length;
-        Output[][] byLayer = new Output[layers][4];
+        Output[] byKind = new Output[4];
         for (Output o : outputs) {
-            String n = o.name();
-            if (!n.startsWith("probe.")) {
-                continue;
-            }
-            int dot = n.indexOf('.', 6);
-            int layer = Integer.parseInt(n.substring(6, dot));
-            String what = n.substring(dot + 1);
-            int slot = switch (what) {
-                case "token_fires" -> 0;
-                case "neuron_fires" -> 1;
-                case "top_indices" -> 2;
-                case "top_values" -> 3;
+            int slot = switch (o.name()) {
+                case "probe.token_fires" -> 0;
+                case "probe.neuron_fires" -> 1;
+                case "probe.top_indices" -> 2;
+                case "probe.top_values" -> 3;
                 default -> -1;
             };
-            if (slot >= 0 && layer < layers) {
-                byLayer[layer][slot] = o;
+            if (slot >= 0) {
+                byKind[slot] = o;
             }
         }
-        for (int l = 0; l < layers; l++) {
-            for (Output o : byLayer[l]) {
-                if (o == null) {
-                    throw new IllegalStateException("the graph has no complete sparsity probe outputs for layer " + l
-                            + " (was it built with sparsity probes?)");
-                }
+        for (Output o : byKind) {
+            if (o == null) {
+                throw new IllegalStateException("the graph has no complete sparsity probe outputs"
+                        + " (was it built with sparsity probes?)");
             }
         }
-        int k = (int) byLayer[0][2].shape()[1];
+        int k = (int) byKind[2].shape()[1];
         if (topK < 0) {
             topK = k;
+        }
+        int e = ProbeGrid.EPSILONS;
+        int m = ProbeGrid.NEURON_EPSILONS;
+        int[] th = byKind[0].ints();
+        int[] nh = byKind[1].ints();
+        int[] ti = byKind[2].ints();
+        float[] tv = byKind[3].floats();
+        if (th == null || nh == null || ti == null || tv == null || k != topK || th.length != layers * e * t
+                || nh.length != layers * m * neurons || ti.length != layers * t * k || tv.length != ti.length) {
+            throw new IllegalStateException("the sparsity probe outputs have unexpected types or sizes for "
+                    + layers + " layers × " + t + " tokens");
         }
         ensure(tokens + t);
         System.arraycopy(stepIds, 0, ids, tokens, t);
         for (int l = 0; l < layers; l++) {
-            float[] th = byLayer[l][0].floats();
-            float[] nh = byLayer[l][1].floats();
-            long[] ti = byLayer[l][2].longs();
-            float[] tv = byLayer[l][3].floats();
-            int e = ProbeGrid.EPSILONS;
-            int m = ProbeGrid.NEURON_EPSILONS;
-            if (th.length != t * e || nh.length != neurons * m || ti.length != t * topK || tv.length != t * topK) {
-                throw new IllegalStateException("layer " + l + ": probe outputs have unexpected sizes");
-            }
             int[] dst = tokenHist[l];
+            int base = l * e * t;
             for (int tok = 0; tok < t; tok++) {
-                // fires_k = #(|a| > ε_k), non-increasing in k: bucket 0 = F − fires_0, bucket k = fires_{k−1} − fires_k,
-                // the last bucket = fires at the top ε
+                // fires_g = #(|a| > ε_g) (token_fires is [L·E, T]), non-increasing in g: bucket 0 = F − fires_0,
+                // bucket g = fires_{g−1} − fires_g, the last bucket = fires at the top ε
                 int off = (tokens + tok) * b;
                 int prev = neurons;
                 for (int g = 0; g < e; g++) {
-                    int fires = Math.round(th[tok * e + g]);
+                    int fires = th[base + g * t + tok];
                     dst[off + g] = prev - fires;
                     prev = fires;
                 }
                 dst[off + e] = prev;
             }
             long[] nd = neuronHist[l];
+            int nbase = l * m * neurons;
             for (int slot = 0; slot < m; slot++) {
                 for (int f = 0; f < neurons; f++) {
-                    nd[f * m + slot] += Math.round(nh[slot * neurons + f]);
+                    nd[f * m + slot] += nh[nbase + slot * neurons + f];
                 }
             }
-            int toff = tokens * topK;
-            for (int i = 0; i < ti.length; i++) {
-                topIdx[l][toff + i] = (int) ti[i];
+            int[] dIdx = topIdx[l];
+            float[] dVal = topVal[l];
+            for (int tok = 0; tok < t; tok++) {
+                int src = (l * t + tok) * k;
+                int dstOff = (tokens + tok) * k;
+                System.arraycopy(ti, src, dIdx, dstOff, k);
+                System.arraycopy(tv, src, dVal, dstOff, k);
+                sortTop(dIdx, dVal, dstOff, k);
             }
-            System.arraycopy(tv, 0, topVal[l], toff, tv.length);
         }
         tokens += t;
+    }
+
+    /**
+     * Orders one token's top list as TopK(sorted) would: by |value| descending, equal magnitudes by neuron index
+     * ascending (the graph's TopK runs unsorted, which is cheaper; k is small, so an insertion sort).
+     */
+    static void sortTop(int[] idx, float[] val, int off, int k) {
+        for (int i = off + 1; i < off + k; i++) {
+            int ci = idx[i];
+            float cv = val[i];
+            float ca = Math.abs(cv);
+            int j = i - 1;
+            while (j >= off && (Math.abs(val[j]) < ca || (Math.abs(val[j]) == ca && idx[j] > ci))) {
+                idx[j + 1] = idx[j];
+                val[j + 1] = val[j];
+                j--;
+            }
+            idx[j + 1] = ci;
+            val[j + 1] = cv;
+        }
     }
 
     private void ensure(int n) {

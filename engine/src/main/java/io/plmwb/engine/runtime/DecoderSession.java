@@ -292,9 +292,11 @@ public final class DecoderSession implements AutoCloseable {
                 } else {
                     a.attach(stepManager);
                     if (extra != null) {
-                        boolean isLong = a.getDataType() == DataType.INT64;
+                        DataType type = a.getDataType();
                         extra.add(new OutputTap.Output(name, a.getShape().getShape(),
-                                isLong ? null : a.toFloatArray(), isLong ? a.toLongArray() : null));
+                                type == DataType.FLOAT32 ? a.toFloatArray() : null,
+                                type == DataType.INT64 ? a.toLongArray() : null,
+                                type == DataType.INT32 ? a.toIntArray() : null));
                     }
                 }
             }

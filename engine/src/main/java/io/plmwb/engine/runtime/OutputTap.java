@@ -16,8 +16,9 @@ public interface OutputTap {
      * @param shape  its shape
      * @param floats the values of a float output (else null)
      * @param longs  the values of an int64 output (else null)
+     * @param ints   the values of an int32 output (else null)
      */
-    record Output(String name, long[] shape, float[] floats, long[] longs) {
+    record Output(String name, long[] shape, float[] floats, long[] longs, int[] ints) {
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.plmwb.engine.probe;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -209,6 +210,20 @@ class SparsityProbeTest {
             assertEquals(k, ProbeGrid.neuronEpsilon(k));
             assertEquals(k, ProbeGrid.neuronGridIndex(ProbeGrid.neuronSlot(k)));
         }
+    }
+
+    @Test
+    void unsortedTopListsAreOrderedLikeSortedTopK() {
+        // by |value| descending, equal magnitudes by lower neuron index first (ONNX TopK's tie rule)
+        int[] idx = {0, 0, 9, 3, 7, 2, 5, 0};
+        float[] val = {0, 0, 0.5f, -2f, 0.5f, 3f, -0.5f, 0};
+        SparsityRecorder.sortTop(idx, val, 2, 5);
+        assertArrayEquals(new int[] {0, 0, 2, 3, 5, 7, 9, 0}, idx);
+        assertArrayEquals(new float[] {0, 0, 3f, -2f, -0.5f, 0.5f, 0.5f, 0}, val);
+        int[] one = {4};
+        float[] oneVal = {1f};
+        SparsityRecorder.sortTop(one, oneVal, 0, 1);
+        assertArrayEquals(new int[] {4}, one);
     }
 
     @Test

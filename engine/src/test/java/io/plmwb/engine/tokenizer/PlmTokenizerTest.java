@@ -2,6 +2,7 @@ package io.plmwb.engine.tokenizer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -67,6 +68,18 @@ class PlmTokenizerTest {
         assertArrayEquals(new int[] {0x7F}, tok.encode("\u007F"));
         assertEquals("\u0001", tok.tokenText(1));
         assertArrayEquals(new byte[] {(byte) 0xC3}, tok.tokenBytes(0xC3));
+    }
+
+    @Test
+    void tokenTextIsTheDecodeOfTheIdAndIsMemoised() {
+        for (int id : new int[] {1, 0x41, 0xC3, 300, 511}) {
+            String first = tok.tokenText(id);
+            assertEquals(tok.decode(new int[] {id}, false), first);
+            assertSame(first, tok.tokenText(id), "second call served from the memo");
+        }
+        assertThrows(IllegalArgumentException.class, () -> tok.tokenText(-1));
+        // beyond the vocabulary: decoded as before (no memo slot)
+        assertEquals(tok.decode(new int[] {tok.vocabSize() + 5}, false), tok.tokenText(tok.vocabSize() + 5));
     }
 
     @Test
