@@ -27,8 +27,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "sparsity-bench", mixinStandardHelpOptions = true,
         description = {"Capture overhead: prefill of --tokens random ids with the sparsity probes vs without "
-                + "(same model, same ids, alternating runs with an untimed run after each switch, medians). Heat map: rasterising a 32 x 4096 matrix into a "
-                + "1200 x 400 canvas buffer vs one rectangle per cell (Java2D), medians."})
+                + "(same model, same ids, same chunks, alternating runs with an untimed run after each switch, "
+                + "medians). Heat map: rasterising a 32 x 4096 matrix into a 1200 x 400 canvas buffer vs one "
+                + "rectangle per cell (Java2D), medians."})
 public final class SparsityBenchCommand implements Callable<Integer> {
 
     @Option(names = "--model", paramLabel = "DIR", description = "checkpoint folder (omit for the heat map only)")
@@ -44,8 +45,8 @@ public final class SparsityBenchCommand implements Callable<Integer> {
     int threads;
 
     @Option(names = "--chunk", defaultValue = "" + SparsityProbeRunner.DEFAULT_CHUNK,
-            description = "probed prefill chunk (default ${DEFAULT-VALUE}, what a capture uses; 0: one call like the "
-                    + "plain run)")
+            description = "prefill chunk of both runs (default ${DEFAULT-VALUE}, what a capture uses; 0: one call "
+                    + "each)")
     int chunk;
 
     @Option(names = "--switch-warmup", defaultValue = "1",
@@ -124,19 +125,19 @@ public final class SparsityBenchCommand implements Callable<Integer> {
             probed.withChunkTokens(chunk == 0 ? tokens : chunk);
             // warm-up of both
             plain.session().reset();
-            plain.session().prefill(ids);
+            plainPrefill(plain, ids, usedChunkFor(ids));
             probed.capture("bench", ids, null, TaskContext.none());
             for (int i = 0; i < repeats; i++) {
                 // after a switch of sessions, one untimed run each: the other session's ORT worker threads keep
                 // spinning for a while after its last run and would take one of the cores from the timed run
                 for (int w = 0; w < switchWarmup; w++) {
                     plain.session().reset();
-                    plain.session().prefill(ids);
+                    plainPrefill(plain, ids, usedChunkFor(ids));
                 }
                 long c0 = cpuNanos();
                 long t0 = System.nanoTime();
                 plain.session().reset();
-                plain.session().prefill(ids);
+                plainPrefill(plain, ids, usedChunkFor(ids));
                 a[i] = (System.nanoTime() - t0) / 1e6;
                 ca[i] = (cpuNanos() - c0) / 1e6;
                 for (int w = 0; w < switchWarmup; w++) {
@@ -168,6 +169,7 @@ public final class SparsityBenchCommand implements Callable<Integer> {
         p.put("tokens", tokens);
         p.put("threads", usedThreads);
         p.put("probed_chunk", usedChunk);
+        p.put("plain_chunk", usedChunk);
         p.put("switch_warmup", switchWarmup);
         p.put("plain_ms_median", ma);
         p.put("probed_ms_median", mb);
@@ -241,6 +243,18 @@ public final class SparsityBenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "ORT kernel time per prefill: plain graph %.1f ms, probed graph %.1f ms, of which "
                     + "probe nodes %.1f ms (%+.1f%% of the plain kernel time):%s%n", totals[0], totals[1], probe,
                     100 * probe / totals[0], sb);
+        }
+    }
+
+    private int usedChunkFor(int[] ids) {
+        return chunk == 0 ? ids.length : chunk;
+    }
+
+    /** The plain prefill in the same chunks as the probed one, so both sides run the same attention shapes. */
+    private static void plainPrefill(LoadedModel plain, int[] ids, int chunkTokens) {
+        for (int from = 0; from < ids.length; from += chunkTokens) {
+            plain.session().prefill(Arrays.copyOfRange(ids, from, Math.min(ids.length, from + chunkTokens)), false,
+                    TaskContext.none());
         }
     }
 

@@ -88,4 +88,21 @@ class SparsityCommandTest extends FixtureCommandTest {
         assertEquals(2, WorkbenchCliTest.run("sparsity", "--model", model("plm-nano"), "--prompt", "x", "--out",
                 dir.resolve("y").toString(), "--format", "gif").code());
     }
+
+    @Test
+    void benchTimesLikeWithLikeAndReportsPairedOverhead() throws Exception {
+        WorkbenchCliTest.Run r = WorkbenchCliTest.run("sparsity-bench", "--model", model("plm-nano"), "--tokens", "24",
+                "--repeats", "3", "--chunk", "8", "--threads", "1", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode p = new ObjectMapper().readTree(r.out()).get("prefill");
+        assertEquals(8, p.get("probed_chunk").asInt());
+        assertEquals(8, p.get("plain_chunk").asInt(), "both sides prefill in the same chunks");
+        assertEquals(1, p.get("switch_warmup").asInt());
+        assertEquals(24, p.get("tokens").asInt());
+        double paired = p.get("overhead_paired_median").asDouble();
+        assertTrue(Double.isFinite(paired) && paired > -1, "paired overhead " + paired);
+        assertTrue(p.get("plain_ms_median").asDouble() > 0 && p.get("probed_ms_median").asDouble() > 0);
+        assertEquals(2, WorkbenchCliTest.run("sparsity-bench", "--model", model("plm-nano"), "--switch-warmup", "-1")
+                .code());
+    }
 }

@@ -171,7 +171,7 @@ public final class SparsityResultFile {
             throw new BadResultFileException(file, "has version " + root.path("version") + "; this workbench reads "
                     + VERSION);
         }
-        if (!ProbeGrid.describe().equals(root.path("grid").asText())) {
+        if (!ProbeGrid.sameGrid(root.path("grid").asText())) {
             throw new BadResultFileException(file, "was saved with the ε grid '" + root.path("grid").asText()
                     + "', this workbench uses '" + ProbeGrid.describe() + "'");
         }

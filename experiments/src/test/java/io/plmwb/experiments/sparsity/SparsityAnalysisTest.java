@@ -136,6 +136,20 @@ class SparsityAnalysisTest {
         assertEquals(io.plmwb.experiments.open.PathKind.SPARSITY_RESULT,
                 io.plmwb.experiments.open.PathInspector.inspect(f).kind());
 
+        // a file saved when captures kept the top 8 neurons (same ε grid) still opens, with its own k per capture
+        String json = Files.readString(f);
+        String grid = ProbeGrid.describe();
+        String top8 = grid.substring(0, grid.lastIndexOf(", top-")) + ", top-8";
+        Path older = tmp.resolve("older" + SparsityResultFile.SUFFIX);
+        Files.writeString(older, json.replace(grid, top8));
+        assertTrue(Files.readString(older).contains(top8));
+        assertEquals(r.totalParams(), SparsityResultFile.read(older).totalParams());
+        // another ε grid does not
+        Path otherGrid = tmp.resolve("grid" + SparsityResultFile.SUFFIX);
+        Files.writeString(otherGrid, json.replace(grid, grid.replace("10^-3", "10^-6")));
+        assertTrue(assertThrows(SparsityResultFile.BadResultFileException.class,
+                () -> SparsityResultFile.read(otherGrid)).getMessage().contains("ε grid"));
+
         Path bad = tmp.resolve("bad.sparsity.json");
         Files.writeString(bad, "{\"format\": \"plmwb-sparsity\", \"version\": " + SparsityResultFile.VERSION + ", \"grid\": \""
                 + ProbeGrid.describe() + "\", \"model\": {\"name\": \"m\", \"family\": \"plm\", \"activation\": "
