@@ -14,7 +14,7 @@ import java.util.Objects;
  * <p>The formulas follow ../shared/reference/schedules.md: warmup η_init + (η_max − η_init)·s/W, stable η_max, decay
  * from η_max to η_min with a {@link DecayShape} over [D, E), then (WSDC) a constant tail at η_min.
  */
-public sealed interface Schedule permits Schedule.Wsdc, Schedule.WarmupCosine, Schedule.Linear, Schedule.Constant,
+public sealed interface Schedule permits Schedule.Wsdc, Schedule.WarmupDecay, Schedule.Constant,
         Schedule.InverseSqrt, Schedule.Piecewise {
 
     /** The spec name: wsdc, wsd, cosine, linear, constant, inverse_sqrt, piecewise. */
@@ -239,65 +239,52 @@ public sealed interface Schedule permits Schedule.Wsdc, Schedule.WarmupCosine, S
         return m;
     }
 
-    /** Warmup, then a cosine from the peak to the floor at decay_end, then the floor. */
-    record WarmupCosine(double warmup, double decayEnd, double peak, double floor, double init) implements Schedule {
+    /**
+     * Warmup, then a cosine ({@code cosine}) or a straight line ({@code linear}) from the peak to the floor at
+     * decay_end, then the floor.
+     */
+    record WarmupDecay(DecayShape shape, double warmup, double decayEnd, double peak, double floor, double init)
+            implements Schedule {
 
-        public WarmupCosine {
-            requireNonNegative("cosine", "warmup", warmup);
-            requireNonNegative("cosine", "decay_end", decayEnd);
-            requireOrder("cosine", "warmup", warmup, "decay_end", decayEnd);
-            checkRates("cosine", peak, floor, init);
+        public WarmupDecay {
+            if (shape != DecayShape.COSINE && shape != DecayShape.LINEAR) {
+                throw new IllegalArgumentException("a warmup-decay schedule is cosine or linear, not " + shape
+                        + " (other shapes: wsd/wsdc with shape=…)");
+            }
+            String kind = kindOf(shape);
+            requireNonNegative(kind, "warmup", warmup);
+            requireNonNegative(kind, "decay_end", decayEnd);
+            requireOrder(kind, "warmup", warmup, "decay_end", decayEnd);
+            checkRates(kind, peak, floor, init);
+        }
+
+        /** A cosine schedule. */
+        public static WarmupDecay cosine(double warmup, double decayEnd, double peak, double floor, double init) {
+            return new WarmupDecay(DecayShape.COSINE, warmup, decayEnd, peak, floor, init);
+        }
+
+        /** A linear schedule. */
+        public static WarmupDecay linear(double warmup, double decayEnd, double peak, double floor, double init) {
+            return new WarmupDecay(DecayShape.LINEAR, warmup, decayEnd, peak, floor, init);
+        }
+
+        private static String kindOf(DecayShape shape) {
+            return shape == DecayShape.COSINE ? "cosine" : "linear";
         }
 
         @Override
         public String kind() {
-            return "cosine";
+            return kindOf(shape);
         }
 
         @Override
         public double lr(double s) {
-            return warmupDecayLr(s, warmup, decayEnd, peak, floor, init, DecayShape.COSINE);
+            return warmupDecayLr(s, warmup, decayEnd, peak, floor, init, shape);
         }
 
         @Override
         public List<Phase> phases() {
-            return warmupDecayPhases("cosine", warmup, decayEnd);
-        }
-
-        @Override
-        public Map<String, Object> parameters() {
-            return warmupDecayParameters(warmup, decayEnd, peak, floor, init);
-        }
-
-        @Override
-        public double end() {
-            return decayEnd;
-        }
-    }
-
-    /** Warmup, then a straight line from the peak to the floor at decay_end, then the floor. */
-    record Linear(double warmup, double decayEnd, double peak, double floor, double init) implements Schedule {
-
-        public Linear {
-            requireNonNegative("linear", "warmup", warmup);
-            requireNonNegative("linear", "decay_end", decayEnd);
-            requireOrder("linear", "warmup", warmup, "decay_end", decayEnd);
-            checkRates("linear", peak, floor, init);
-        }
-
-        @Override
-        public String kind() {
-            return "linear";
-        }
-
-        @Override
-        public double lr(double s) {
-            return warmupDecayLr(s, warmup, decayEnd, peak, floor, init, DecayShape.LINEAR);
-        }
-
-        @Override
-        public List<Phase> phases() {
-            return warmupDecayPhases("linear", warmup, decayEnd);
+            return warmupDecayPhases(kind(), warmup, decayEnd);
         }
 
         @Override

@@ -496,7 +496,7 @@ public final class ScheduleFitter {
             peak = roundSignificant(peak, 6);
             floor = Math.min(peak, roundSignificant(floor, 6));
             Schedule s = switch (kind) {
-                case COSINE -> new Schedule.WarmupCosine(w, e, peak, floor, 0);
+                case COSINE -> Schedule.WarmupDecay.cosine(w, e, peak, floor, 0);
                 default -> new Schedule.Wsdc(w, d, e, peak, shape == DecayShape.EXPONENTIAL
                         ? Math.max(floor, peak * 1e-6) : floor, shape, Double.NaN, 0, kind == Kind.WSDC);
             };

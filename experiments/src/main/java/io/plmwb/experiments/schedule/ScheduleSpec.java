@@ -132,12 +132,12 @@ public final class ScheduleSpec {
             }
             case "cosine" -> {
                 allow(kind, p, "warmup", "decay_end", "peak", "floor", "init");
-                yield new Schedule.WarmupCosine(opt(kind, p, "warmup", 0), req(kind, p, "decay_end"), req(kind, p, "peak"),
+                yield Schedule.WarmupDecay.cosine(opt(kind, p, "warmup", 0), req(kind, p, "decay_end"), req(kind, p, "peak"),
                         opt(kind, p, "floor", 0), opt(kind, p, "init", 0));
             }
             case "linear" -> {
                 allow(kind, p, "warmup", "decay_end", "peak", "floor", "init");
-                yield new Schedule.Linear(opt(kind, p, "warmup", 0), req(kind, p, "decay_end"), req(kind, p, "peak"),
+                yield Schedule.WarmupDecay.linear(opt(kind, p, "warmup", 0), req(kind, p, "decay_end"), req(kind, p, "peak"),
                         opt(kind, p, "floor", 0), opt(kind, p, "init", 0));
             }
             case "constant" -> {

@@ -69,11 +69,12 @@ class ScheduleFitterTest {
 
     @Test
     void recoversSyntheticCosine() {
-        Schedule truth = new Schedule.WarmupCosine(3000, 100_000, 6e-4, 6e-5, 0);
+        Schedule truth = Schedule.WarmupDecay.cosine(3000, 100_000, 6e-4, 6e-5, 0);
         double[][] d = synthetic(truth, 100_000, 0.01, 7);
         ScheduleFitter.Fit fit = ScheduleFitter.fit(d[0], d[1], ScheduleFitter.Kind.AUTO);
         assertEquals("cosine", fit.kind());
-        Schedule.WarmupCosine c = (Schedule.WarmupCosine) fit.schedule();
+        Schedule.WarmupDecay c = (Schedule.WarmupDecay) fit.schedule();
+        assertEquals(DecayShape.COSINE, c.shape());
         assertEquals(3000, c.warmup(), 1000);
         assertEquals(100_000, c.decayEnd(), 1000);
         assertEquals(6e-4, c.peak(), 6e-6);
@@ -103,7 +104,8 @@ class ScheduleFitterTest {
         TrainingLog log = TrainingLogs.read(models().resolve("plm-nano-cosine"));
         ScheduleFitter.Fit fit = ScheduleFitter.fit(log.steps(), log.column("lr"), ScheduleFitter.Kind.AUTO);
         assertEquals("cosine", fit.kind());
-        Schedule.WarmupCosine c = (Schedule.WarmupCosine) fit.schedule();
+        Schedule.WarmupDecay c = (Schedule.WarmupDecay) fit.schedule();
+        assertEquals(DecayShape.COSINE, c.shape());
         assertEquals(45, c.warmup(), 1.01);
         assertEquals(900, c.decayEnd(), 1.01);
         assertEquals(2e-3, c.peak(), 2e-5);
