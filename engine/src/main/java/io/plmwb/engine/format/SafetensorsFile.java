@@ -11,9 +11,7 @@ import java.nio.FloatBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.ShortBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -96,14 +94,7 @@ public final class SafetensorsFile implements WeightSource {
      * @throws ModelFormatException naming the file (and tensor) when anything in the header is wrong
      */
     public static SafetensorsFile open(Path file) throws ModelFormatException {
-        FileChannel ch;
-        try {
-            ch = FileChannel.open(file, StandardOpenOption.READ);
-        } catch (NoSuchFileException e) {
-            throw new ModelFormatException(file, "no such file");
-        } catch (IOException e) {
-            throw new ModelFormatException(file, "cannot open: " + e.getMessage(), e);
-        }
+        FileChannel ch = ModelFormatException.openForReading(file);
         try {
             SafetensorsFile f = parse(file, ch);
             ch = null;

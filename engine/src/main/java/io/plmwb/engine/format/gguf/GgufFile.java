@@ -9,9 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -70,14 +68,7 @@ public final class GgufFile implements AutoCloseable {
      *                              bad counts, unknown types, misaligned or out-of-file tensors, overlaps, …)
      */
     public static GgufFile open(Path file) throws ModelFormatException {
-        FileChannel ch;
-        try {
-            ch = FileChannel.open(file, StandardOpenOption.READ);
-        } catch (NoSuchFileException e) {
-            throw new ModelFormatException(file, "no such file");
-        } catch (IOException e) {
-            throw new ModelFormatException(file, "cannot open: " + e.getMessage(), e);
-        }
+        FileChannel ch = ModelFormatException.openForReading(file);
         boolean ok = false;
         try {
             GgufFile f = parse(file, ch);
