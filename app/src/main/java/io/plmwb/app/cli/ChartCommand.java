@@ -4,14 +4,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.plmwb.engine.arch.ArchitectureSummary;
 import io.plmwb.engine.model.ModelConfig;
-import io.plmwb.experiments.chart.ChartExportService;
 import io.plmwb.experiments.chart.ChartSpec;
-import io.plmwb.experiments.chart.ExportFormat;
-import io.plmwb.experiments.chart.ExportOptions;
 import io.plmwb.experiments.chart.ParameterBreakdownChart;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -36,21 +32,8 @@ public final class ChartCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "folder to write into")
     Path out;
 
-    @Option(names = "--formats", split = ",", defaultValue = "png,svg,pdf,csv", paramLabel = "LIST",
-            description = "comma-separated: png, svg, pdf, csv (default ${DEFAULT-VALUE})")
-    List<String> formats;
-
-    @Option(names = "--width", defaultValue = "800", description = "layout width in px (default ${DEFAULT-VALUE})")
-    int width;
-
-    @Option(names = "--height", defaultValue = "500", description = "layout height in px (default ${DEFAULT-VALUE})")
-    int height;
-
-    @Option(names = "--dpi", defaultValue = "300", description = "PNG resolution (default ${DEFAULT-VALUE})")
-    int dpi;
-
-    @Option(names = "--overwrite", description = "replace existing files (otherwise existing files are never touched)")
-    boolean overwrite;
+    @CommandLine.Mixin
+    ChartFiles files = new ChartFiles();
 
     @Option(names = "--json", description = "print what was written as JSON")
     boolean json;
@@ -68,34 +51,19 @@ public final class ChartCommand implements Callable<Integer> {
             case "params-per-layer" -> ParameterBreakdownChart.perLayerTensors(name, summary);
             default -> throw new BadInputException("unknown chart '" + chart + "' (params, params-per-layer)");
         };
-        List<ExportFormat> wanted = new ArrayList<>();
-        for (String f : formats) {
-            wanted.add(parseFormat(f));
-        }
-        ExportOptions options = new ExportOptions(width, height, dpi, overwrite);
-        String base = chartSpec.id().replaceAll("[^A-Za-z0-9._-]+", "-");
-        List<Path> written = new ChartExportService().exportAll(chartSpec, out, base, wanted, options);
+        List<Path> written = files.export(chartSpec, out);
         PrintWriter pw = spec.commandLine().getOut();
         if (json) {
             ObjectNode root = CliJson.object();
             root.put("chart", chartSpec.id());
             root.put("title", chartSpec.title());
-            ArrayNode files = root.putArray("files");
-            written.forEach(p -> files.add(p.toString()));
+            ArrayNode list = root.putArray("files");
+            written.forEach(p -> list.add(p.toString()));
             pw.println(CliJson.pretty(root));
         } else {
             written.forEach(p -> pw.println("wrote " + p));
         }
         pw.flush();
         return 0;
-    }
-
-    private static ExportFormat parseFormat(String f) {
-        for (ExportFormat e : ExportFormat.values()) {
-            if (e.extension().equalsIgnoreCase(f.trim())) {
-                return e;
-            }
-        }
-        throw new BadInputException("unknown format '" + f + "' (png, svg, pdf, csv)");
     }
 }

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** The export options shared by the schedule commands (formats, size, DPI, overwrite), as in {@code chart}. */
+/** The export options shared by {@code chart} and the schedule commands (formats, size, DPI, overwrite). */
 final class ChartFiles {
 
     @Option(names = "--formats", split = ",", defaultValue = "png,svg,pdf,csv", paramLabel = "LIST",
