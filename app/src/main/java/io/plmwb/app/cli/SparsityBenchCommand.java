@@ -122,7 +122,7 @@ public final class SparsityBenchCommand implements Callable<Integer> {
             for (int i = 0; i < tokens; i++) {
                 ids[i] = r.nextInt(vocab);
             }
-            probed.withChunkTokens(chunk == 0 ? tokens : chunk);
+            probed.withChunkTokens(usedChunkFor(ids));
             // warm-up of both
             plain.session().reset();
             plainPrefill(plain, ids, usedChunkFor(ids));

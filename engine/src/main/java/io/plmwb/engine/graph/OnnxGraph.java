@@ -152,11 +152,6 @@ final class OnnxGraph {
         return name;
     }
 
-    /** An inline uint8 tensor filled with {@code value} (deduplicated; e.g. the ones vectors of a counting MatMul). */
-    String u8Fill(int value, long... dims) {
-        return fill(TensorProto.DataType.UINT8, value, dims);
-    }
-
     /** An inline 8-bit tensor (uint8 or int8) filled with {@code value}, deduplicated. */
     String fill(TensorProto.DataType type, int value, long... dims) {
         if (type != TensorProto.DataType.UINT8 && type != TensorProto.DataType.INT8) {

@@ -84,9 +84,8 @@ public final class OnnxGraphBuilder {
     private String probeGrid;
     private String probeOnesT;
     /** Per-layer probe tensors to stack: token fires, neuron fires, top values, top indices. */
-    @SuppressWarnings("unchecked")
-    private final List<String>[] probeParts = new List[] {new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
-        new ArrayList<>()};
+    private final List<List<String>> probeParts = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+            new ArrayList<>());
     private String mask;
     private NBitsInit embedNBits;
     private final List<QuantizedWeight> quantization = new ArrayList<>();
@@ -604,14 +603,14 @@ public final class OnnxGraphBuilder {
             }
             probeGrid = g.f32Tensor("probe/epsilons", grid, eps, 1, 1);
             // ones [1, T] for the per-neuron sums over T (T = the step's token count = input_ids' second dimension)
-            probeOnesT = g.op("probe/ones_t", "Expand", g.u8Fill(1, 1, 1),
+            probeOnesT = g.op("probe/ones_t", "Expand", g.fill(TensorProto.DataType.UINT8, 1, 1, 1),
                     g.op("probe/ids_shape", "Shape", "input_ids"));
         }
         int m = io.plmwb.engine.probe.ProbeGrid.NEURON_EPSILONS;
         String gt = g.op(n + "/gt", "Greater", abs, probeGrid);
         String firesU8 = g.op(n + "/fires_u8", "Cast", new String[] {gt},
                 attr("to", (long) TensorProto.DataType.UINT8.getNumber()));
-        probeParts[0].add(g.op(n + "/token_fires", "MatMulInteger", firesU8,
+        probeParts.get(0).add(g.op(n + "/token_fires", "MatMulInteger", firesU8,
                 g.fill(TensorProto.DataType.INT8, 1, f, 1)));
         String neuronInput = firesU8;
         if (m != eps) {
@@ -621,15 +620,15 @@ public final class OnnxGraphBuilder {
             }
             neuronInput = g.op(n + "/neuron_rows", "Gather", new String[] {firesU8, g.ints(rows)}, attr("axis", 0L));
         }
-        probeParts[1].add(g.op(n + "/neuron_fires", "MatMulInteger", probeOnesT, neuronInput));
+        probeParts.get(1).add(g.op(n + "/neuron_fires", "MatMulInteger", probeOnesT, neuronInput));
         // top-k neurons by |a|, with signed values
         int top = Math.min(io.plmwb.engine.probe.ProbeGrid.TOP_K, f);
         String[] tk = g.opMulti(n + "/topk", "TopK", new String[] {abs, g.ints(top)},
                 new String[] {n + "/top_abs", n + "/top_indices"}, attr("axis", -1L), attr("largest", 1L),
                 attr("sorted", 0L));
-        probeParts[2].add(nonNegative ? tk[0] : g.op(n + "/top_values", "GatherElements",
+        probeParts.get(2).add(nonNegative ? tk[0] : g.op(n + "/top_values", "GatherElements",
                 new String[] {a, tk[1]}, attr("axis", 1L)));
-        probeParts[3].add(tk[1]);
+        probeParts.get(3).add(tk[1]);
     }
 
     /** Stacks the layers' probe tensors into the four probe outputs (see {@link #probe}). */
@@ -642,7 +641,7 @@ public final class OnnxGraphBuilder {
         String[] what = {"token_fires", "neuron_fires", "top_values", "top_indices"};
         for (int i = 0; i < what.length; i++) {
             String[] out = {i == 3 ? "probe/top_indices_i64" : probeOutput(what[i])};
-            g.opMulti("probe/" + what[i], "Concat", probeParts[i].toArray(new String[0]), out, attr("axis", 0L));
+            g.opMulti("probe/" + what[i], "Concat", probeParts.get(i).toArray(new String[0]), out, attr("axis", 0L));
         }
         // neuron indices < F fit int32: half the bytes to copy out
         g.opMulti("probe/top_indices_i32", "Cast", new String[] {"probe/top_indices_i64"},
