@@ -1,26 +1,21 @@
 package io.plmwb.app.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.plmwb.experiments.study.StudyJson;
 
-/** The one JSON style of every command's {@code --json}: pretty-printed, one object per run. */
+/** The one JSON style of every command's {@code --json}: {@link StudyJson}'s, pretty-printed, one object per run. */
 final class CliJson {
-
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final ObjectWriter PRETTY = MAPPER.writerWithDefaultPrettyPrinter();
 
     private CliJson() {
     }
 
     /** A new empty object. */
     static ObjectNode object() {
-        return MAPPER.createObjectNode();
+        return StudyJson.object();
     }
 
     /** The value as pretty-printed JSON text. */
-    static String pretty(Object value) throws JsonProcessingException {
-        return PRETTY.writeValueAsString(value);
+    static String pretty(Object value) {
+        return StudyJson.pretty(value);
     }
 }

@@ -33,7 +33,7 @@ class LatencyWorkspaceTest {
 
     private static WorkbenchApp app;
     private static final FxRobot ROBOT = new FxRobot();
-    private static final List<Dialogs.UserMessage> MESSAGES = new CopyOnWriteArrayList<>();
+    private static final List<io.plmwb.views.common.DialogService.UserMessage> MESSAGES = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {

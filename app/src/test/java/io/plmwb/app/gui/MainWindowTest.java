@@ -40,7 +40,7 @@ class MainWindowTest {
 
     private static WorkbenchApp app;
     private static final FxRobot ROBOT = new FxRobot();
-    private static final List<Dialogs.UserMessage> MESSAGES = new CopyOnWriteArrayList<>();
+    private static final List<io.plmwb.views.common.DialogService.UserMessage> MESSAGES = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -107,7 +107,7 @@ class MainWindowTest {
             MESSAGES.clear();
             ROBOT.interact(() -> app.mainModel().open(p));
             WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> !MESSAGES.isEmpty());
-            Dialogs.UserMessage m = MESSAGES.get(0);
+            io.plmwb.views.common.DialogService.UserMessage m = MESSAGES.get(0);
             assertTrue(m.headline().contains(p.toString()), m.headline());
             assertFalse(m.reason().isBlank());
         }

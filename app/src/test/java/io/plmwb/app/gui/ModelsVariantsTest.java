@@ -28,7 +28,7 @@ class ModelsVariantsTest {
 
     private static WorkbenchApp app;
     private static final FxRobot ROBOT = new FxRobot();
-    private static final List<Dialogs.UserMessage> MESSAGES = new CopyOnWriteArrayList<>();
+    private static final List<io.plmwb.views.common.DialogService.UserMessage> MESSAGES = new CopyOnWriteArrayList<>();
     private static String oldCache;
 
     @BeforeAll

@@ -24,7 +24,7 @@ abstract class WorkspaceTestBase {
 
     static WorkbenchApp app;
     static final FxRobot ROBOT = new FxRobot();
-    static final List<Dialogs.UserMessage> MESSAGES = new CopyOnWriteArrayList<>();
+    static final List<io.plmwb.views.common.DialogService.UserMessage> MESSAGES = new CopyOnWriteArrayList<>();
 
     /**
      * Starts the app.

@@ -11,7 +11,8 @@ public class ChartExportException extends IOException {
     private final transient Path file;
     private final boolean targetExists;
 
-    ChartExportException(Path file, String reason, boolean targetExists, Throwable cause) {
+    /** An export to {@code file} that failed for {@code reason}; {@code targetExists} when it was refused. */
+    public ChartExportException(Path file, String reason, boolean targetExists, Throwable cause) {
         super("Cannot export to " + file + ": " + reason, cause);
         this.file = file;
         this.targetExists = targetExists;

@@ -4,24 +4,19 @@ import de.erichseifert.vectorgraphics2d.VectorGraphics2D;
 import de.erichseifert.vectorgraphics2d.svg.SVGProcessor;
 import de.erichseifert.vectorgraphics2d.util.PageSize;
 import de.rototor.pdfbox.graphics2d.PdfBoxGraphics2D;
+import io.plmwb.engine.io.AtomicFiles;
 import io.plmwb.engine.task.BackgroundTask;
 import io.plmwb.engine.task.TaskContext;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -52,8 +47,6 @@ import org.knowm.xchart.internal.chartpart.IChart;
  */
 public final class ChartExportService {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     /**
      * Writes one file and returns its path.
      *
@@ -68,27 +61,9 @@ public final class ChartExportService {
         Path file = Objects.requireNonNull(target, "target").toAbsolutePath().normalize();
         refuseExisting(file, options);
         try {
-            Path dir = file.getParent();
-            Files.createDirectories(dir);
-            Path tmp = dir.resolve("." + file.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36)
-                    + ".part");
-            try {
-                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp,
-                        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
-                    write(spec, format, options, out);
-                }
-                move(tmp, file, options.overwrite());
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-            return file;
-        } catch (ChartExportException e) {
-            throw e;
-        } catch (FileAlreadyExistsException e) {
-            if (file.toString().equals(e.getFile())) {
-                throw exists(file);
-            }
-            throw new ChartExportException(file, e.getFile() + " exists and is not a folder", false, e);
+            return AtomicFiles.write(file, options.overwrite(), out -> write(spec, format, options, out));
+        } catch (AtomicFiles.TargetExistsException e) {
+            throw e.isFolder() ? new ChartExportException(file, "it is a folder", true, e) : exists(file);
         } catch (IOException | RuntimeException e) {
             String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             throw new ChartExportException(file, reason, false, e);
@@ -290,21 +265,6 @@ public final class ChartExportService {
 
     private static ChartExportException exists(Path file) {
         return new ChartExportException(file, "the file already exists (allow overwriting to replace it)", true, null);
-    }
-
-    private static void move(Path tmp, Path file, boolean overwrite) throws IOException {
-        if (!overwrite && Files.exists(file)) {
-            throw exists(file);
-        }
-        try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            if (overwrite) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            } else {
-                Files.move(tmp, file);
-            }
-        }
     }
 
     private static void checkBaseName(String baseName) {

@@ -1,26 +1,59 @@
 package io.plmwb.views.common;
 
+import io.plmwb.views.common.DialogService.UserMessage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.function.Consumer;
 import javafx.scene.control.Alert;
+import javafx.scene.control.ButtonType;
 import javafx.scene.control.TextArea;
 import javafx.stage.Window;
 
 /**
- * How errors reach the user: an alert that says what failed and why, with the technical detail folded away. Tests
- * replace the sink to capture messages instead of opening windows.
+ * The JavaFX {@link DialogService}: an alert that leads with what failed and why, the technical detail folded away.
+ * Tests replace the sink to capture messages (and set the answer to questions) instead of opening windows.
+ * ViewModels receive {@link #service()} through their constructors; Views may call the static helpers.
  */
 public final class Dialogs {
 
-    private static Consumer<UserMessage> sink = Dialogs::showAlert;
+    private static Consumer<UserMessage> sink;
+    private static boolean testAnswer = true;
     private static Window owner;
+
+    private static final DialogService SERVICE = new DialogService() {
+        @Override
+        public void show(UserMessage message) {
+            Consumer<UserMessage> s = sink;
+            if (s != null) {
+                s.accept(message);
+            } else {
+                showAlert(message);
+            }
+        }
+
+        @Override
+        public boolean confirm(String headline, String question) {
+            Consumer<UserMessage> s = sink;
+            if (s != null) {
+                s.accept(new UserMessage(Level.WARNING, headline, question, null));
+                return testAnswer;
+            }
+            Alert alert = new Alert(Alert.AlertType.CONFIRMATION, question, ButtonType.OK, ButtonType.CANCEL);
+            if (owner != null) {
+                alert.initOwner(owner);
+            }
+            alert.setTitle("PLM Workbench");
+            alert.setHeaderText(headline);
+            return alert.showAndWait().filter(b -> b == ButtonType.OK).isPresent();
+        }
+    };
 
     private Dialogs() {
     }
 
-    /** A message for the user: level, a headline (what failed) and the reason. */
-    public record UserMessage(Alert.AlertType level, String headline, String reason, Throwable cause) {
+    /** The service the app gives every ViewModel. */
+    public static DialogService service() {
+        return SERVICE;
     }
 
     /** The window that owns alerts. */
@@ -28,47 +61,46 @@ public final class Dialogs {
         owner = window;
     }
 
-    /** Replaces where messages go (tests). */
+    /** Replaces where messages go (tests); null restores the alerts. */
     public static void setSink(Consumer<UserMessage> newSink) {
-        sink = newSink == null ? Dialogs::showAlert : newSink;
+        sink = newSink;
+    }
+
+    /** What {@link DialogService#confirm} answers while a sink is set (tests; default yes). */
+    public static void setTestAnswer(boolean answer) {
+        testAnswer = answer;
     }
 
     /** Shows an error: {@code what} failed because of {@code error}. */
     public static void error(String what, Throwable error) {
-        sink.accept(new UserMessage(Alert.AlertType.ERROR, what, reason(error), error));
+        SERVICE.error(what, error);
     }
 
     /** Shows an error with a reason written out. */
     public static void error(String what, String reason) {
-        sink.accept(new UserMessage(Alert.AlertType.ERROR, what, reason, null));
+        SERVICE.error(what, reason);
     }
 
     /** Shows information. */
     public static void info(String headline, String text) {
-        sink.accept(new UserMessage(Alert.AlertType.INFORMATION, headline, text, null));
+        SERVICE.info(headline, text);
     }
 
     /** The most useful one-line reason of an exception chain. */
     public static String reason(Throwable error) {
-        if (error == null) {
-            return "unknown error";
-        }
-        Throwable t = error;
-        while (t.getCause() != null && (t.getMessage() == null || t.getMessage().isBlank()
-                || t instanceof java.util.concurrent.ExecutionException
-                || t instanceof java.lang.reflect.InvocationTargetException)) {
-            t = t.getCause();
-        }
-        String m = t.getMessage();
-        return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
+        return DialogService.reason(error);
     }
 
     private static void showAlert(UserMessage m) {
-        Alert alert = new Alert(m.level());
+        Alert alert = new Alert(switch (m.level()) {
+            case ERROR -> Alert.AlertType.ERROR;
+            case WARNING -> Alert.AlertType.WARNING;
+            case INFORMATION -> Alert.AlertType.INFORMATION;
+        });
         if (owner != null) {
             alert.initOwner(owner);
         }
-        alert.setTitle(m.level() == Alert.AlertType.ERROR ? "Error" : "PLM Workbench");
+        alert.setTitle(m.level() == DialogService.Level.ERROR ? "Error" : "PLM Workbench");
         alert.setHeaderText(m.headline());
         alert.setContentText(m.reason());
         alert.getDialogPane().setMinWidth(520);

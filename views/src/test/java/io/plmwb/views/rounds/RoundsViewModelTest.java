@@ -24,7 +24,7 @@ class RoundsViewModelTest {
     @TempDir
     Path dir;
 
-    private final List<Dialogs.UserMessage> messages = new CopyOnWriteArrayList<>();
+    private final List<io.plmwb.views.common.DialogService.UserMessage> messages = new CopyOnWriteArrayList<>();
     private RoundsViewModel vm;
 
     static Path fixture(String model) {

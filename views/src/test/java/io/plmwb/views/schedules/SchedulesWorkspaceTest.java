@@ -39,7 +39,7 @@ class SchedulesWorkspaceTest {
     private SchedulesViewModel model;
     private SchedulesView view;
     private FxTaskExecutor executor;
-    private final List<Dialogs.UserMessage> messages = new CopyOnWriteArrayList<>();
+    private final List<io.plmwb.views.common.DialogService.UserMessage> messages = new CopyOnWriteArrayList<>();
 
     static Path models() {
         return Path.of(System.getProperty("plmwb.root", ".."), "datasets", "models");
