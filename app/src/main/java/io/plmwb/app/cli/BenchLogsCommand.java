@@ -2,7 +2,7 @@ package io.plmwb.app.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.plmwb.experiments.logs.SyntheticLogs;
+import io.plmwb.experiments.schedule.SyntheticLogs;
 import io.plmwb.experiments.logs.TrainingLog;
 import io.plmwb.experiments.logs.TrainingLogs;
 import io.plmwb.experiments.schedule.ScheduleSpec;

@@ -18,7 +18,7 @@ import io.plmwb.views.settings.AppSettings;
 import io.plmwb.views.settings.SettingsStore;
 import io.plmwb.views.shell.MainView;
 import io.plmwb.views.shell.MainViewModel;
-import io.plmwb.views.shell.Workspace;
+import io.plmwb.views.common.Workspace;
 import io.plmwb.views.shell.WorkspaceId;
 import io.plmwb.views.sparsity.SparsityView;
 import io.plmwb.views.sparsity.SparsityViewModel;

@@ -1,6 +1,7 @@
 package io.plmwb.app.arch;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -100,5 +101,20 @@ class ArchitectureRulesTest {
                 })
                 .because("FXML code-behinds only bind to their ViewModel (chart descriptions and the task abstraction may pass through)")
                 .check(classes);
+    }
+
+    @Test
+    void experimentsPackagesHaveNoCycles() {
+        slices().matching("io.plmwb.experiments.(*)..").should().beFreeOfCycles().check(classes);
+    }
+
+    @Test
+    void viewsPackagesHaveNoCycles() {
+        slices().matching("io.plmwb.views.(*)..").should().beFreeOfCycles().check(classes);
+    }
+
+    @Test
+    void appPackagesHaveNoCycles() {
+        slices().matching("io.plmwb.app.(*)..").should().beFreeOfCycles().check(classes);
     }
 }

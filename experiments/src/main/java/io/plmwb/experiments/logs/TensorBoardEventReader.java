@@ -35,7 +35,7 @@ public final class TensorBoardEventReader implements TrainingLogReader {
     }
 
     /** TFRecord's masked CRC32C of {@code b[off, off+len)}. */
-    static int maskedCrc(byte[] b, int off, int len) {
+    public static int maskedCrc(byte[] b, int off, int len) {
         CRC32C crc = new CRC32C();
         crc.update(b, off, len);
         int c = (int) crc.getValue();

@@ -1,6 +1,5 @@
 package io.plmwb.views.common;
 
-import io.plmwb.views.shell.Workspace;
 import javafx.scene.Parent;
 
 /** A workspace whose root comes from the FXML beside its class, loaded once on first use. */

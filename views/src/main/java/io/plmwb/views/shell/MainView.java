@@ -4,6 +4,7 @@ import atlantafx.base.theme.PrimerDark;
 import atlantafx.base.theme.PrimerLight;
 import io.plmwb.views.common.Dialogs;
 import io.plmwb.views.common.ViewLoader;
+import io.plmwb.views.common.Workspace;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.EnumMap;

@@ -1,6 +1,6 @@
-package io.plmwb.experiments.logs;
+package io.plmwb.experiments.schedule;
 
-import io.plmwb.experiments.schedule.Schedule;
+import io.plmwb.experiments.logs.TensorBoardEventReader;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package io.plmwb.views.shell;
+package io.plmwb.views.common;
 
 import javafx.scene.Parent;
 
