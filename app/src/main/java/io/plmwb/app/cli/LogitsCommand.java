@@ -2,6 +2,7 @@ package io.plmwb.app.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.plmwb.engine.format.WeightSource;
+import io.plmwb.engine.io.AtomicFiles;
 import io.plmwb.engine.graph.CacheMode;
 import io.plmwb.engine.graph.GraphCache;
 import io.plmwb.engine.graph.GraphOptions;
@@ -63,6 +64,9 @@ public final class LogitsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print JSON")
     boolean json;
 
+    @Option(names = "--overwrite", description = "replace an existing --out file (otherwise it is never touched)")
+    boolean overwrite;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -83,6 +87,11 @@ public final class LogitsCommand implements Callable<Integer> {
                 throw new BadInputException("id " + ids[i] + " (position " + i + ") is outside the vocabulary 0.."
                         + (config.vocabSize() - 1));
             }
+        }
+        try {
+            AtomicFiles.refuseExisting(out, overwrite);
+        } catch (AtomicFiles.TargetExistsException e) {
+            throw new BadInputException(e.getMessage());
         }
         if (reference != null && !Files.isRegularFile(reference)) {
             throw new BadInputException(reference + " does not exist");
@@ -106,7 +115,7 @@ public final class LogitsCommand implements Callable<Integer> {
             logits = LogitsRunner.run(session, ids, incremental, TaskContext.none());
         }
         long t2 = System.nanoTime();
-        LogitsRunner.writeF32(out, logits);
+        LogitsRunner.writeF32(out, logits, overwrite);
         LogitsComparison cmp = reference == null ? null
                 : LogitsRunner.compare(logits, LogitsRunner.readF32(reference, config.vocabSize()));
 

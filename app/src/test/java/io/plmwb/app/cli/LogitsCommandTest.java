@@ -56,4 +56,24 @@ class LogitsCommandTest extends FixtureCommandTest {
                 "--out", out).code());
         assertEquals(2, WorkbenchCliTest.run("logits", "--ids", "1", "--out", out).code());
     }
+
+    @Test
+    void anExistingOutFileIsNeverOverwrittenWithoutTheFlag() throws Exception {
+        String hf = fixture().resolve("hf").toString();
+        Path out = Files.writeString(dir.resolve("mine.f32"), "user data");
+        WorkbenchCliTest.Run r = WorkbenchCliTest.run("logits", "--model", hf, "--ids", "1,2", "--out",
+                out.toString(), "--threads", "1");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("mine.f32") && r.err().contains("already exists"), r.err());
+        assertEquals("user data", Files.readString(out));
+
+        WorkbenchCliTest.Run replaced = WorkbenchCliTest.run("logits", "--model", hf, "--ids", "1,2", "--out",
+                out.toString(), "--overwrite", "--threads", "1");
+        assertEquals(0, replaced.code(), replaced.err());
+        assertEquals(2L * 512 * 4, Files.size(out));
+        try (var s = Files.list(dir)) {
+            assertEquals(0, s.filter(p -> p.getFileName().toString().startsWith(".mine")).count(),
+                    "no temporary file left beside the output");
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package io.plmwb.engine.runtime;
 
+import io.plmwb.engine.io.AtomicFiles;
 import io.plmwb.engine.format.ModelFormatException;
 import io.plmwb.engine.format.WeightSource;
 import io.plmwb.engine.graph.CacheMode;
@@ -8,7 +9,6 @@ import io.plmwb.engine.graph.GraphOptions;
 import io.plmwb.engine.model.ModelConfig;
 import io.plmwb.engine.task.TaskContext;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -68,17 +68,23 @@ public final class LogitsRunner {
 
     /** Writes logits as raw little-endian float32, row-major {@code [position][vocab]}, no header. */
     public static void writeF32(Path file, float[][] logits) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        try (OutputStream out = Files.newOutputStream(file)) {
+        writeF32(file, logits, true);
+    }
+
+    /**
+     * Writes a raw little-endian float32 {@code [position][vocab]} file atomically; an existing file is replaced only
+     * when {@code overwrite}.
+     *
+     * @throws io.plmwb.engine.io.AtomicFiles.TargetExistsException the file exists and {@code overwrite} is off
+     */
+    public static void writeF32(Path file, float[][] logits, boolean overwrite) throws IOException {
+        AtomicFiles.write(file, overwrite, out -> {
             for (float[] row : logits) {
                 ByteBuffer bb = ByteBuffer.allocate(row.length * 4).order(ByteOrder.LITTLE_ENDIAN);
                 bb.asFloatBuffer().put(row);
                 out.write(bb.array());
             }
-        }
+        });
     }
 
     /** Reads a raw little-endian float32 {@code [position][vocab]} file. */

@@ -12,13 +12,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public class ThreadedTaskExecutor implements TaskExecutor {
 
+    /**
+     * Stack of a worker thread: ONNX Runtime's environment creation and graph building recurse deeply, and the
+     * default 1 MB stack is not always enough (only touched pages are committed).
+     */
+    public static final long WORKER_STACK_BYTES = 256L << 20;
+
     private final ExecutorService workers;
     private final Executor callbacks;
 
     public ThreadedTaskExecutor(int threads, Executor callbacks) {
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "plmwb-task-" + n.incrementAndGet());
+            Thread t = new Thread(null, r, "plmwb-task-" + n.incrementAndGet(), WORKER_STACK_BYTES);
             t.setDaemon(true);
             return t;
         });
