@@ -21,6 +21,7 @@ public final class Main {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        io.plmwb.engine.Ort.prepareNatives(); // before any ONNX Runtime class loads: nothing left in the temp folder
         if (args.length == 0) {
             System.exit(GuiLauncher.launch());
         }

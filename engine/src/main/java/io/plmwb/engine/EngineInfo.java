@@ -23,7 +23,7 @@ public final class EngineInfo {
     /** The ONNX Runtime native library's own version (loads it on first call). */
     public static String onnxRuntimeVersion() {
         try {
-            return OrtEnvironment.getEnvironment().getVersion();
+            return io.plmwb.engine.Ort.environment().getVersion();
         } catch (RuntimeException | LinkageError e) {
             return "unavailable (" + e.getMessage() + ")";
         }

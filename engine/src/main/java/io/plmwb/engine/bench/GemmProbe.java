@@ -59,7 +59,7 @@ public final class GemmProbe {
         // DJL creates the process's one OrtEnvironment with its own thread-pool options and refuses to start when
         // another exists: let DJL create it first, then share it
         ai.djl.engine.Engine.getEngine("OnnxRuntime");
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = io.plmwb.engine.Ort.environment();
         OrtSession.SessionOptions so = new OrtSession.SessionOptions();
         try {
             so.setIntraOpNumThreads(threads);

@@ -54,7 +54,7 @@ public final class QuantKernelProbe {
     /** Measures every variant for each {@code m}, with {@code threads} intra-op threads, best of {@code reps}. */
     public static List<Result> measure(int[] ms, int n, int k, int threads, int reps) throws OrtException {
         ai.djl.engine.Engine.getEngine("OnnxRuntime");
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = io.plmwb.engine.Ort.environment();
         SplittableRandom r = new SplittableRandom(5);
         float[] w = new float[n * k];
         for (int i = 0; i < w.length; i++) {

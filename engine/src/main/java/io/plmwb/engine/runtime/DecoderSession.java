@@ -96,6 +96,7 @@ public final class DecoderSession implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + ": no such ONNX model file");
         }
+        io.plmwb.engine.Ort.environment(); // the environment first, so its temp-folder litter is removed
         // ai.djl.Model.load rather than Criteria: only the map form of the options can carry an ORT SessionOptions
         // object (needed for config entries such as session.disable_prepacking); DJL applies the thread and profiling
         // options to it
