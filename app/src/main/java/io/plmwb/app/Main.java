@@ -22,6 +22,7 @@ public final class Main {
 
     public static void main(String[] args) throws InterruptedException {
         io.plmwb.engine.Ort.prepareNatives(); // before any ONNX Runtime class loads: nothing left in the temp folder
+        io.plmwb.engine.runtime.OrtShutdown.installSignalHandlers(); // SIGTERM/Ctrl+C: sessions closed before ORT
         if (args.length == 0) {
             System.exit(GuiLauncher.launch());
         }

@@ -76,6 +76,8 @@ public final class WorkbenchCli implements Runnable {
                     || t instanceof io.plmwb.engine.runtime.InsufficientMemoryException
                     || t instanceof UnopenablePathException || t instanceof IllegalArgumentException
                     || t instanceof java.nio.file.NoSuchFileException
+                    || t instanceof io.plmwb.engine.runtime.NonFiniteLogitsException
+                    || t instanceof io.plmwb.engine.io.AtomicFiles.TargetExistsException
                     || t instanceof io.plmwb.experiments.chart.ChartExportException ce && ce.isTargetExists()) {
                 return true;
             }

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one write-or-refuse file writer: a file is written to a hidden temporary file beside its target and moved into
@@ -24,6 +26,20 @@ import java.util.Objects;
 public final class AtomicFiles {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Temporary files being written now: removed if the JVM exits (SIGTERM) before they are moved into place. */
+    private static final Set<Path> IN_PROGRESS = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (Path p : IN_PROGRESS) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    // exiting: nothing more to do
+                }
+            }
+        }, "plmwb-partial-files"));
+    }
 
     private AtomicFiles() {
     }
@@ -102,6 +118,7 @@ public final class AtomicFiles {
         }
         Path tmp = dir.resolve("." + file.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36)
                 + ".part");
+        IN_PROGRESS.add(tmp);
         try {
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp,
                     StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
@@ -110,6 +127,7 @@ public final class AtomicFiles {
             move(tmp, file, overwrite);
         } finally {
             Files.deleteIfExists(tmp);
+            IN_PROGRESS.remove(tmp);
         }
         return file;
     }

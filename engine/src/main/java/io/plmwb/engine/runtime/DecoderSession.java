@@ -84,6 +84,7 @@ public final class DecoderSession implements AutoCloseable {
         this.vocab = v == null ? -1 : Integer.parseInt(v);
         this.cacheMode = meta.getOrDefault("plmwb.cache_mode", "unknown");
         resetCache();
+        OrtShutdown.register(this);
     }
 
     /**
@@ -255,6 +256,16 @@ public final class DecoderSession implements AutoCloseable {
     }
 
     private float[][] step(int[] ids, int numLogits) {
+        OrtShutdown.enterRun();
+        try {
+            checkOpen();
+            return runStep(ids, numLogits);
+        } finally {
+            OrtShutdown.exitRun();
+        }
+    }
+
+    private float[][] runStep(int[] ids, int numLogits) {
         if (vocab > 0) {
             for (int i = 0; i < ids.length; i++) {
                 if (ids[i] < 0 || ids[i] >= vocab) {
@@ -324,6 +335,13 @@ public final class DecoderSession implements AutoCloseable {
             for (int i = 0; i < rows; i++) {
                 System.arraycopy(flat, i * v, r[i], 0, v);
             }
+            for (int i = 0; i < flat.length; i++) {
+                if (!Float.isFinite(flat[i])) {
+                    int row = i / v;
+                    int pos = start + ids.length - rows + row;
+                    throw new NonFiniteLogitsException(onnxFile, pos, ids[ids.length - rows + row], flat[i]);
+                }
+            }
             return r;
         }
     }
@@ -351,9 +369,10 @@ public final class DecoderSession implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (!closed) {
             closed = true;
+            OrtShutdown.unregister(this);
             manager.close();
             model.close();
             if (ortOptions != null) {
