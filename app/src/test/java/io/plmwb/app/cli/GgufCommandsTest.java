@@ -58,4 +58,24 @@ class GgufCommandsTest extends FixtureCommandTest {
         WorkbenchCliTest.Run g = WorkbenchCliTest.run("generate", "--model", bad.toString(), "--prompt", "x");
         assertEquals(2, g.code(), g.err());
     }
+
+    @Test
+    void aNanBlockScaleOnTheQuantizedPathIsAnErrorNotGarbage() throws Exception {
+        Path copy = dir.resolve("nan-scale-Q8_0.gguf");
+        Files.copy(fixture().resolve("gguf/plm-tiny-Q8_0.gguf"), copy);
+        long at;
+        try (io.plmwb.engine.format.gguf.GgufFile g = io.plmwb.engine.format.gguf.GgufFile.open(copy)) {
+            io.plmwb.engine.format.gguf.GgufTensor t = g.tensor("blk.0.ffn_down.weight").orElseThrow();
+            assertEquals("Q8_0", t.type().name());
+            at = g.dataStart() + t.offset(); // first block: f16 scale, then 32 int8
+        }
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(copy,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(new byte[] {0x00, 0x7E}), at); // f16 NaN, little-endian
+        }
+        WorkbenchCliTest.Run r = WorkbenchCliTest.run("generate", "--model", copy.toString(), "--prompt", "hello",
+                "--max-tokens", "2", "--threads", "1");
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("NaN logits at position"), r.err());
+    }
 }
