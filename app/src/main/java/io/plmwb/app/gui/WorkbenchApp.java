@@ -55,7 +55,7 @@ public class WorkbenchApp extends Application {
         sparsity = new SparsityViewModel(executor, current, settings.engineThreads);
         RoundsViewModel rounds = new RoundsViewModel(executor, current);
         SchedulesViewModel schedules = new SchedulesViewModel(executor, bundledModels());
-        latency = new LatencyViewModel(executor, current, settings.engineThreads);
+        latency = new LatencyViewModel(executor, current, settings.engineThreads, io.plmwb.views.common.Dialogs.service());
         MainViewModel.OpenRouter router = (OpenTarget target) -> switch (target.kind()) {
             case HF_CHECKPOINT -> {
                 models.openCheckpoint(target.path());

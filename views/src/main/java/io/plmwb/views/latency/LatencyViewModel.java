@@ -1,11 +1,7 @@
 package io.plmwb.views.latency;
 
 import io.plmwb.engine.graph.CacheMode;
-import io.plmwb.engine.latency.LatencyProfiler;
 import io.plmwb.engine.latency.LatencyResult;
-import io.plmwb.engine.latency.LayerBreakdown;
-import io.plmwb.engine.model.ModelConfig;
-import io.plmwb.engine.runtime.ModelLoader;
 import io.plmwb.engine.task.BackgroundTask;
 import io.plmwb.engine.task.TaskExecutor;
 import io.plmwb.engine.task.TaskHandle;
@@ -14,17 +10,21 @@ import io.plmwb.experiments.chart.ChartSpec;
 import io.plmwb.experiments.chart.ExportFormat;
 import io.plmwb.experiments.chart.ExportOptions;
 import io.plmwb.experiments.latency.LatencyCharts;
+import io.plmwb.experiments.latency.LatencyReport;
+import io.plmwb.experiments.latency.LatencySelection;
+import io.plmwb.experiments.latency.LatencyStudy;
+import io.plmwb.experiments.study.Bundle;
+import io.plmwb.experiments.study.BundleWriter;
+import io.plmwb.experiments.study.Study;
 import io.plmwb.views.chart.ChartExportViewModel;
 import io.plmwb.views.common.CurrentModel;
-import io.plmwb.views.common.Dialogs;
-import java.nio.file.Files;
+import io.plmwb.views.common.DialogService;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -39,18 +39,24 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 
 /**
- * The Latency workspace: profiles the current model's checkpoint folder with ONNX Runtime's profiler (its own
- * sessions, opened by {@link LatencyProfiler}; the Models workspace's session is not touched), keeps the latest run
- * (B) and an optional pinned run (A) for a per-layer B − A difference, and runs the decode-vs-context and thread
- * sweeps. Every chart is a {@link ChartSpec} exported through the one {@link ChartExportService}.
+ * The Latency workspace: runs the {@link LatencyStudy} on the current model's checkpoint folder in the background
+ * (the profiler opens its own sessions; the Models workspace's session is not touched) — Profile, the
+ * decode-vs-context sweep and the thread sweep each run the parts they ask for — and keeps one {@link LatencyReport}
+ * of what was measured so far, with an optional pinned run (A) for the per-layer B − A difference. Everything on screen
+ * comes from that report and the selection, mapped in {@link #show()}; Export all writes the report's bundle.
  */
 public final class LatencyViewModel {
 
     /** Mode choices shown in the mode box. */
     public static final List<String> MODES = List.of("native", "latent", "expanded");
 
+    private static final List<ExportFormat> EXPORT_FORMATS = List.of(ExportFormat.PNG, ExportFormat.SVG,
+            ExportFormat.PDF, ExportFormat.CSV);
+
     private final TaskExecutor executor;
     private final CurrentModel current;
+    private final DialogService dialogs;
+    private final Study<LatencyStudy.Settings, LatencyReport> study;
 
     private final IntegerProperty promptTokens = new SimpleIntegerProperty(64);
     private final IntegerProperty decodeTokens = new SimpleIntegerProperty(8);
@@ -67,6 +73,7 @@ public final class LatencyViewModel {
     private final ReadOnlyStringWrapper modelText = new ReadOnlyStringWrapper("No model");
     private final ReadOnlyStringWrapper summary = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper pinnedText = new ReadOnlyStringWrapper("No pinned run (A).");
+    private final ReadOnlyObjectWrapper<LatencyReport> report = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<LatencyResult> result = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<LatencyResult> pinned = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<ChartSpec> prefillChart = new ReadOnlyObjectWrapper<>();
@@ -78,9 +85,17 @@ public final class LatencyViewModel {
     private final Map<String, ChartExportViewModel> exports = new LinkedHashMap<>();
     private TaskHandle task;
 
-    public LatencyViewModel(TaskExecutor executor, CurrentModel current, int threads) {
+    /** With the {@link LatencyStudy} on the default loader options. */
+    public LatencyViewModel(TaskExecutor executor, CurrentModel current, int threads, DialogService dialogs) {
+        this(executor, current, threads, dialogs, new LatencyStudy());
+    }
+
+    public LatencyViewModel(TaskExecutor executor, CurrentModel current, int threads, DialogService dialogs,
+                            Study<LatencyStudy.Settings, LatencyReport> study) {
         this.executor = executor;
         this.current = current;
+        this.dialogs = Objects.requireNonNull(dialogs, "dialogs");
+        this.study = Objects.requireNonNull(study, "study");
         this.threads = new SimpleIntegerProperty(Math.max(1, Math.min(threads, Runtime.getRuntime()
                 .availableProcessors())));
         ChartExportService service = new ChartExportService();
@@ -91,7 +106,7 @@ public final class LatencyViewModel {
         }
         current.nameProperty().addListener((o, a, b) -> updateModelText());
         current.folderProperty().addListener((o, a, b) -> updateModelText());
-        diffDecode.addListener((o, a, b) -> updateDiff());
+        diffDecode.addListener((o, a, b) -> show());
         updateModelText();
     }
 
@@ -113,28 +128,65 @@ public final class LatencyViewModel {
                 : current.name() + "  (" + f + ")");
     }
 
+    /** The selection the screen shows. */
+    public LatencySelection selection() {
+        return new LatencySelection(diffDecode.get());
+    }
+
+    /** The report and the selection onto every property the screen shows: the one place they are set. */
+    private void show() {
+        LatencyReport r = report.get();
+        LatencySelection sel = selection();
+        result.set(r == null ? null : r.result().orElse(null));
+        pinned.set(r == null ? null : r.pinned().orElse(null));
+        prefillChart.set(r == null ? null : r.prefillChart().orElse(null));
+        decodeChart.set(r == null ? null : r.decodeChart().orElse(null));
+        totalsChart.set(r == null ? null : r.totalsChart().orElse(null));
+        diffChart.set(r == null ? null : r.differenceChart(sel).orElse(null));
+        contextChart.set(r == null ? null : r.contextChart().orElse(null));
+        threadsChart.set(r == null ? null : r.threadsChart().orElse(null));
+        summary.set(r == null ? "" : r.summary());
+        pinnedText.set(pinned.get() == null ? "No pinned run (A)." : "Pinned A: " + LatencyCharts.describe(pinned.get()));
+        if (r != null) {
+            r.comparisonProblem().ifPresent(status::set);
+        }
+    }
+
+    /** The charts the screen shows, in screen order (prefill, decode, totals, B − A, context, threads). */
+    public List<ChartSpec> shownCharts() {
+        List<ChartSpec> out = new ArrayList<>();
+        for (ReadOnlyObjectWrapper<ChartSpec> c : List.of(prefillChart, decodeChart, totalsChart, diffChart,
+                contextChart, threadsChart)) {
+            if (c.get() != null) {
+                out.add(c.get());
+            }
+        }
+        return out;
+    }
+
     // ------------------------------------------------------------------ settings
 
-    LatencyProfiler.Settings settings() {
+    /** The study's settings for the screen's inputs: the profile, or one of the sweeps. */
+    LatencyStudy.Settings settings(Path folder, boolean profile, List<Integer> ctxs, List<Integer> sweep) {
         CacheMode m = switch (mode.get() == null ? "native" : mode.get()) {
             case "latent" -> CacheMode.LATENT;
             case "expanded" -> CacheMode.EXPANDED;
             default -> null;
         };
-        return new LatencyProfiler.Settings(promptTokens.get(), decodeTokens.get(), context.get(), repeats.get(), 1,
-                threads.get(), m);
+        return new LatencyStudy.Settings(folder, promptTokens.get(), decodeTokens.get(), context.get(), repeats.get(),
+                1, threads.get(), m, profile, ctxs, sweep, null);
     }
 
     private Path folderOrComplain() {
         Path f = current.folder();
         if (f == null) {
-            Dialogs.error("No model to profile", "Latency needs a checkpoint folder: open one in Models (a preset "
+            dialogs.error("No model to profile", "Latency needs a checkpoint folder: open one in Models (a preset "
                     + "has no weights).");
         }
         return f;
     }
 
-    private static int[] parseList(String text, String what) {
+    private static List<Integer> parseList(String text, String what) {
         List<Integer> out = new ArrayList<>();
         for (String part : (text == null ? "" : text).split("[,\\s]+")) {
             if (part.isBlank()) {
@@ -154,7 +206,7 @@ public final class LatencyViewModel {
         if (out.isEmpty()) {
             throw new IllegalArgumentException(what + ": give at least one number, e.g. 1,2");
         }
-        return out.stream().mapToInt(Integer::intValue).toArray();
+        return out;
     }
 
     // ------------------------------------------------------------------ actions
@@ -165,54 +217,33 @@ public final class LatencyViewModel {
         if (folder == null || running.get()) {
             return;
         }
-        LatencyProfiler.Settings s;
+        LatencyStudy.Settings s;
         try {
-            s = settings();
+            s = settings(folder, true, List.of(), List.of());
         } catch (IllegalArgumentException e) {
-            Dialogs.error("Invalid settings", e.getMessage());
+            dialogs.error("Invalid settings", e.getMessage());
             return;
         }
-        if (s.mode() == CacheMode.LATENT && current.config() != null && !current.config().family().isMla()) {
-            Dialogs.error("Latent cache not available", current.name() + " is not an MLA model; use expanded.");
-            return;
-        }
-        start("Profiling " + folder.getFileName(), BackgroundTask.of("Latency: " + folder.getFileName(),
-                ctx -> profiler().profile(folder, s, ctx)).onSuccess(r -> {
-                    result.set(r);
-                    prefillChart.set(LatencyCharts.perLayer(r, false));
-                    decodeChart.set(LatencyCharts.perLayer(r, true));
-                    totalsChart.set(LatencyCharts.totals(r));
-                    summary.set(summarize(r));
-                    updateDiff();
-                    status.set("Profiled " + LatencyCharts.describe(r));
-                }));
+        start("Profiling " + folder.getFileName(), "Latency: " + folder.getFileName(), s,
+                r -> "Profiled " + LatencyCharts.describe(r.result().orElseThrow()));
     }
 
-    /** Decode ms/token vs context, latent and expanded (MLA) or expanded only. */
+    /** Decode ms/token vs context, latent and expanded (MLA, native mode) or the chosen mode only. */
     public void runContextSweep() {
         Path folder = folderOrComplain();
         if (folder == null || running.get()) {
             return;
         }
-        int[] ctxs;
+        LatencyStudy.Settings s;
         try {
-            ctxs = parseList(contexts.get(), "Contexts");
+            s = settings(folder, false, parseList(contexts.get(), "Contexts"), List.of());
         } catch (IllegalArgumentException e) {
-            Dialogs.error("Invalid contexts", e.getMessage());
+            dialogs.error("Invalid contexts", e.getMessage());
             return;
         }
-        ModelConfig cfg = current.config();
-        List<CacheMode> modes = cfg == null || cfg.family().isMla() ? List.of(CacheMode.LATENT, CacheMode.EXPANDED)
-                : List.of(CacheMode.EXPANDED);
-        int steps = decodeTokens.get();
-        int t = threads.get();
-        String name = folder.getFileName().toString();
-        start("Decode vs context on " + name, BackgroundTask.of("Latency: decode vs context", ctx -> {
-            return profiler().decodeVsContext(folder, modes, ctxs, steps, 1, t, ctx);
-        }).onSuccess(by -> {
-            contextChart.set(LatencyCharts.decodeVsContext(name, by, t));
-            status.set("Decode vs context done (" + ctxs.length + " contexts × " + by.size() + " modes)");
-        }));
+        start("Decode vs context on " + folder.getFileName(), "Latency: decode vs context", s,
+                r -> "Decode vs context done (" + s.contexts().size() + " contexts × "
+                        + r.contextSweep().orElseThrow().byMode().size() + " modes)");
     }
 
     /** Prefill and decode wall-clock per thread count. */
@@ -221,30 +252,32 @@ public final class LatencyViewModel {
         if (folder == null || running.get()) {
             return;
         }
-        int[] ts;
-        LatencyProfiler.Settings s;
+        LatencyStudy.Settings s;
         try {
-            ts = parseList(sweepThreads.get(), "Thread counts");
-            s = settings();
+            s = settings(folder, false, List.of(), parseList(sweepThreads.get(), "Thread counts"));
         } catch (IllegalArgumentException e) {
-            Dialogs.error("Invalid thread sweep", e.getMessage());
+            dialogs.error("Invalid thread sweep", e.getMessage());
             return;
         }
-        String name = folder.getFileName().toString();
-        start("Thread sweep on " + name, BackgroundTask.of("Latency: thread sweep",
-                ctx -> profiler().threadSweep(folder, s, ts, ctx)).onSuccess(pts -> {
-                    threadsChart.set(LatencyCharts.threadSweep(name, pts, s.promptTokens()));
-                    status.set("Thread sweep done (" + ts.length + " thread counts)");
-                }));
+        start("Thread sweep on " + folder.getFileName(), "Latency: thread sweep", s,
+                r -> "Thread sweep done (" + s.sweepThreads().size() + " thread counts)");
     }
 
-    private <T> void start(String what, BackgroundTask<T> t) {
+    private void start(String what, String title, LatencyStudy.Settings s,
+                       java.util.function.Function<LatencyReport, String> done) {
         running.set(true);
         status.set(what + "…");
-        task = executor.execute(t.onCancelled(() -> status.set("Cancelled: the previous results are still shown"))
+        task = executor.execute(BackgroundTask.of(title, ctx -> study.run(s, ctx))
+                .onSuccess(r -> {
+                    status.set(done.apply(r));
+                    LatencyReport old = report.get();
+                    report.set(old == null ? r : old.updatedWith(r));
+                    show();
+                })
+                .onCancelled(() -> status.set("Cancelled: the previous results are still shown"))
                 .onFailure(e -> {
-                    status.set("Failed: " + Dialogs.reason(e));
-                    Dialogs.error(what + " failed", e);
+                    status.set("Failed: " + DialogService.reason(e));
+                    dialogs.error(what + " failed", e);
                 })
                 .onFinished(() -> {
                     running.set(false);
@@ -260,100 +293,55 @@ public final class LatencyViewModel {
         }
     }
 
-    private LatencyProfiler profiler() {
-        return new LatencyProfiler(ModelLoader.Options.defaults());
-    }
-
     /** Keeps the shown run as A; later runs (B) are compared with it. */
     public void pin() {
-        LatencyResult r = result.get();
-        if (r == null) {
-            Dialogs.error("Nothing to pin", "Profile a run first.");
+        LatencyReport r = report.get();
+        if (r == null || r.result().isEmpty()) {
+            dialogs.error("Nothing to pin", "Profile a run first.");
             return;
         }
-        pinned.set(r);
-        pinnedText.set("Pinned A: " + LatencyCharts.describe(r));
-        updateDiff();
+        report.set(r.pin());
+        show();
     }
 
     /** Drops the pinned run. */
     public void clearPin() {
-        pinned.set(null);
-        pinnedText.set("No pinned run (A).");
-        updateDiff();
-    }
-
-    private void updateDiff() {
-        LatencyResult a = pinned.get();
-        LatencyResult b = result.get();
-        if (a == null || b == null || a == b) {
-            diffChart.set(null);
-            return;
+        LatencyReport r = report.get();
+        if (r != null) {
+            report.set(r.withoutPin());
         }
-        if (a.layers() != b.layers()) {
-            diffChart.set(null);
-            status.set("A has " + a.layers() + " layers, B " + b.layers() + ": no per-layer difference");
-            return;
-        }
-        diffChart.set(LatencyCharts.difference(a, b, diffDecode.get()));
+        show();
     }
 
     /** Copies the shown run's raw ORT profile (Chrome-trace JSON for Perfetto / chrome://tracing) to a file. */
     public void saveTrace(Path target) {
-        LatencyResult r = result.get();
-        if (r == null) {
-            Dialogs.error("No trace", "Profile a run first.");
+        LatencyReport r = report.get();
+        if (r == null || r.result().isEmpty()) {
+            dialogs.error("No trace", "Profile a run first.");
             return;
         }
-        executor.execute(BackgroundTask.of("Save trace " + target.getFileName(), ctx -> {
-            if (!Files.isRegularFile(r.trace())) {
-                throw new java.io.IOException(r.trace() + ": the run's trace is gone (temporary files removed?)");
-            }
-            Files.copy(r.trace(), target, StandardCopyOption.REPLACE_EXISTING);
-            return target;
+        Path file = target.toAbsolutePath().normalize();
+        executor.execute(BackgroundTask.of("Save trace " + file.getFileName(), ctx -> {
+            Bundle trace = r.traceBundle(file.getFileName().toString());
+            new BundleWriter().write(trace, file.getParent(), List.of(), ExportOptions.defaults().withOverwrite(true),
+                    ctx);
+            return file;
         }).onSuccess(p -> status.set("Saved trace " + p))
-                .onFailure(e -> Dialogs.error("Cannot save the trace to " + target, e)));
+                .onFailure(e -> dialogs.error("Cannot save the trace to " + target, e)));
     }
 
-    /** Writes every shown chart (PNG, SVG, PDF, CSV) into a folder. */
+    /** Writes every shown chart (PNG, SVG, PDF, CSV) into a folder: the report's bundle for the selection. */
     public void exportAll(Path dir) {
-        List<ChartSpec> specs = new ArrayList<>();
-        for (ReadOnlyObjectWrapper<ChartSpec> c : charts().values()) {
-            if (c.get() != null) {
-                specs.add(c.get());
-            }
-        }
-        if (specs.isEmpty()) {
-            Dialogs.error("Nothing to export", "Profile a run or run a sweep first.");
+        LatencyReport r = report.get();
+        Bundle bundle = r == null ? Bundle.empty() : r.bundle(selection());
+        if (bundle.isEmpty()) {
+            dialogs.error("Nothing to export", "Profile a run or run a sweep first.");
             return;
         }
-        ChartExportService service = new ChartExportService();
-        executor.execute(BackgroundTask.of("Export latency charts", ctx -> {
-            List<Path> out = new ArrayList<>();
-            for (ChartSpec s : specs) {
-                out.addAll(service.exportAll(s, dir, s.id(), List.of(ExportFormat.PNG, ExportFormat.SVG,
-                        ExportFormat.PDF, ExportFormat.CSV), ExportOptions.defaults().withOverwrite(true), ctx));
-            }
-            return out;
-        }).onSuccess(files -> status.set("Exported " + files.size() + " files to " + dir))
-                .onFailure(e -> Dialogs.error("Export to " + dir + " failed", e)));
-    }
-
-    static String summarize(LatencyResult r) {
-        StringBuilder b = new StringBuilder();
-        for (LatencyResult.Phase p : List.of(r.prefill(), r.decode())) {
-            b.append(String.format(Locale.ROOT, "%s%s: per-layer medians + outside %.2f ms (embedding %.2f, head %.2f, other "
-                            + "%.2f) · kernels %.2f (min %.2f, max %.2f) · ORT run %.2f (kernels %.0f%%) · "
-                            + "wall-clock %.2f profiled vs %.2f without (overhead %+.0f%%)",
-                    b.length() == 0 ? "" : "\n", p.name().equals("decode") ? "Decode at " + p.context()
-                            + " (per token)" : "Prefill " + p.tokens() + " tok",
-                    p.attributedMedianMs(), p.outside().get(LayerBreakdown.Outside.EMBEDDING).median(),
-                    p.outside().get(LayerBreakdown.Outside.HEAD).median(),
-                    p.outside().get(LayerBreakdown.Outside.OTHER).median(), p.kernelTotal().median(),
-                    p.kernelTotal().min(), p.kernelTotal().max(), p.profiled().median(), 100 * p.kernelShare(),
-                    p.wallProfiled().median(), p.wallUnprofiled().median(), 100 * p.overhead()));
-        }
-        return b.toString();
+        executor.execute(BackgroundTask.of("Export latency charts", ctx -> new BundleWriter().write(bundle, dir,
+                EXPORT_FORMATS, ExportOptions.defaults().withOverwrite(true), ctx))
+                .onSuccess(files -> status.set("Exported " + files.size() + " files to " + dir))
+                .onFailure(e -> dialogs.error("Export to " + dir + " failed", e)));
     }
 
     // ------------------------------------------------------------------ properties
@@ -413,6 +401,11 @@ public final class LatencyViewModel {
 
     public ReadOnlyStringProperty pinnedTextProperty() {
         return pinnedText.getReadOnlyProperty();
+    }
+
+    /** What was measured so far (null before the first run). */
+    public ReadOnlyObjectProperty<LatencyReport> reportProperty() {
+        return report.getReadOnlyProperty();
     }
 
     public ReadOnlyObjectProperty<LatencyResult> resultProperty() {
