@@ -29,6 +29,13 @@ public final class GenerateStudy implements Study<GenerateStudy.Settings, Genera
             Objects.requireNonNull(prompt, "prompt");
             Objects.requireNonNull(generation, "generation");
         }
+
+        /** Settings naming an already loaded model (for {@link GenerateStudy#on(LoadedModel)}). */
+        public static Settings forLoaded(LoadedModel model, String prompt, GenerationOptions generation) {
+            return new Settings(new ModelLoadStudy.Settings(model.checkpoint(), model.cacheMode(),
+                    model.runtimeOptions().intraOpThreads(), model.contextLimit(), null,
+                    model.runtimeOptions().prepackWeights(), true), prompt, generation);
+        }
     }
 
     /** Receives the loaded model's facts before the first token, then each token as it is produced. */
