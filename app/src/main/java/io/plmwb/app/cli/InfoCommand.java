@@ -1,5 +1,7 @@
 package io.plmwb.app.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.plmwb.engine.arch.ArchitectureSummary;
 import io.plmwb.engine.arch.StorageType;
 import io.plmwb.engine.model.ModelConfig;
@@ -7,8 +9,11 @@ import io.plmwb.engine.task.TaskContext;
 import io.plmwb.experiments.models.GgufFacts;
 import io.plmwb.experiments.models.ModelInfoReport;
 import io.plmwb.experiments.models.ModelInfoStudy;
+import io.plmwb.experiments.study.BundleWriter;
+import io.plmwb.experiments.study.NoSelection;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -20,7 +25,8 @@ import picocli.CommandLine.Parameters;
 /** {@code workbench info}: the architecture summary of a checkpoint or preset ({@link ModelInfoStudy}). */
 @Command(name = "info", mixinStandardHelpOptions = true,
         description = "Architecture summary: parameters (total, embedding, attention, MLP, norms, per layer), weight "
-                + "bytes per dtype, KV-cache bytes per token (latent / expanded / MHA / GQA) and memory at a context.")
+                + "bytes per dtype, KV-cache bytes per token (latent / expanded / MHA / GQA) and memory at a context; "
+                + "--out writes the parameter charts.")
 public final class InfoCommand implements Callable<Integer> {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL_DIR", description = "HF checkpoint folder")
@@ -40,6 +46,14 @@ public final class InfoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print JSON")
     boolean json;
 
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "also write the Models workspace's charts (parameters by component and per block) here, "
+                    + "as the GUI's Export all does")
+    Path out;
+
+    @CommandLine.Mixin
+    ChartFiles files = new ChartFiles();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -49,14 +63,22 @@ public final class InfoCommand implements Callable<Integer> {
         StorageType cache = StorageType.parse(cacheDtype).orElseThrow(
                 () -> new BadInputException("unknown --cache-dtype '" + cacheDtype + "'"));
         ModelInfoReport report = new ModelInfoStudy().run(settings.withCache(cache, context), TaskContext.none());
-        PrintWriter out = spec.commandLine().getOut();
+        List<Path> written = out == null ? List.of() : new BundleWriter().write(report.bundle(NoSelection.ALL), out,
+                files.wanted(), files.options(), TaskContext.none());
+        PrintWriter pw = spec.commandLine().getOut();
         if (json) {
-            out.println(CliJson.pretty(report.toJson()));
+            ObjectNode root = report.toJson();
+            if (out != null) {
+                ArrayNode list = root.putArray("files");
+                written.forEach(p -> list.add(p.toString()));
+            }
+            pw.println(CliJson.pretty(root));
         } else {
-            printText(out, report);
-            report.gguf().ifPresent(g -> printGguf(out, g));
+            printText(pw, report);
+            report.gguf().ifPresent(g -> printGguf(pw, g));
+            written.forEach(p -> pw.println("wrote " + p));
         }
-        out.flush();
+        pw.flush();
         return 0;
     }
 

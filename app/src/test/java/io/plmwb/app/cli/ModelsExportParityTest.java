@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The Models workspace's Export all and {@code workbench chart params / params-per-layer --out} write byte-identical
- * CSV files for the same model, and the exported charts are the ones the screen shows.
+ * The Models workspace's Export all, {@code workbench chart params / params-per-layer --out} and
+ * {@code workbench info --out} write byte-identical CSV files for the same model, and the exported charts are the ones
+ * the screen shows.
  */
 class ModelsExportParityTest {
 
@@ -69,7 +70,25 @@ class ModelsExportParityTest {
                 assertEquals(ChartCsv.toCsv(shown), new String(fromGui, StandardCharsets.UTF_8));
             }
             assertEquals(List.of("param-breakdown-" + preset + ".csv", "param-per-layer-" + preset + ".csv"),
-                    Files.list(cli).map(p -> p.getFileName().toString()).sorted().toList());
+                    names(cli));
+
+            // info --out writes the whole bundle, as Export all does
+            Path infoOut = dir.resolve("info-" + preset);
+            WorkbenchCliTest.Run info = WorkbenchCliTest.run("info", "--preset", preset, "--out", infoOut.toString(),
+                    "--dpi", "96", "--json");
+            assertEquals(0, info.code(), info.err());
+            assertEquals(8, new com.fasterxml.jackson.databind.ObjectMapper().readTree(info.out()).get("files").size());
+            assertEquals(names(gui), names(infoOut));
+            for (ChartSpec shown : onScreen) {
+                assertArrayEquals(Files.readAllBytes(gui.resolve(shown.id() + ".csv")),
+                        Files.readAllBytes(infoOut.resolve(shown.id() + ".csv")));
+            }
+        }
+    }
+
+    private static List<String> names(Path folder) throws java.io.IOException {
+        try (var files = Files.list(folder)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
         }
     }
 }
