@@ -2,10 +2,12 @@ package io.plmwb.app.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.plmwb.engine.arch.ArchitectureSummary;
-import io.plmwb.engine.model.ModelConfig;
+import io.plmwb.engine.task.TaskContext;
 import io.plmwb.experiments.chart.ChartSpec;
-import io.plmwb.experiments.chart.ParameterBreakdownChart;
+import io.plmwb.experiments.models.ModelInfoReport;
+import io.plmwb.experiments.models.ModelInfoStudy;
+import io.plmwb.experiments.study.Bundle;
+import io.plmwb.experiments.study.BundleWriter;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,7 +18,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code workbench chart}: export a chart the GUI shows, through the same export service. */
+/**
+ * {@code workbench chart}: export a chart the Models workspace shows ({@link ModelInfoStudy}), through
+ * {@link BundleWriter}.
+ */
 @Command(name = "chart", mixinStandardHelpOptions = true,
         description = {"Export a chart to PNG/SVG/PDF and the CSV of the series drawn (the same service as the GUI's "
                 + "Export…).",
@@ -43,15 +48,14 @@ public final class ChartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ModelConfig config = selection.config(null);
-        String name = selection.label(null);
-        ArchitectureSummary summary = ArchitectureSummary.of(config);
+        ModelInfoReport report = new ModelInfoStudy().run(selection.settings(null), TaskContext.none());
         ChartSpec chartSpec = switch (chart.toLowerCase(Locale.ROOT)) {
-            case "params" -> ParameterBreakdownChart.byComponent(name, summary);
-            case "params-per-layer" -> ParameterBreakdownChart.perLayerTensors(name, summary);
+            case "params" -> report.componentChart();
+            case "params-per-layer" -> report.perBlockChart();
             default -> throw new BadInputException("unknown chart '" + chart + "' (params, params-per-layer)");
         };
-        List<Path> written = files.export(chartSpec, out);
+        List<Path> written = new BundleWriter().write(Bundle.ofCharts(List.of(chartSpec)), out, files.wanted(),
+                files.options(), TaskContext.none());
         PrintWriter pw = spec.commandLine().getOut();
         if (json) {
             ObjectNode root = CliJson.object();

@@ -30,6 +30,14 @@ final class ChartFiles {
 
     /** Writes the chart in every requested format through the one export service. */
     List<Path> export(ChartSpec spec, Path out) throws Exception {
+        List<ExportFormat> wanted = wanted();
+        ExportOptions options = options();
+        String base = spec.id().replaceAll("[^A-Za-z0-9._-]+", "-");
+        return new ChartExportService().exportAll(spec, out, base, wanted, options);
+    }
+
+    /** The requested formats, in order; an unknown one is bad input. */
+    List<ExportFormat> wanted() {
         List<ExportFormat> wanted = new ArrayList<>();
         for (String f : formats) {
             try {
@@ -38,8 +46,11 @@ final class ChartFiles {
                 throw new BadInputException(e.getMessage());
             }
         }
-        ExportOptions options = new ExportOptions(width, height, dpi, overwrite);
-        String base = spec.id().replaceAll("[^A-Za-z0-9._-]+", "-");
-        return new ChartExportService().exportAll(spec, out, base, wanted, options);
+        return wanted;
+    }
+
+    /** Size, DPI and overwrite as given. */
+    ExportOptions options() {
+        return new ExportOptions(width, height, dpi, overwrite);
     }
 }

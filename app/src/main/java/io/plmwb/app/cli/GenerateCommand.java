@@ -1,27 +1,25 @@
 package io.plmwb.app.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.plmwb.engine.graph.CacheMode;
-import io.plmwb.engine.graph.GraphCache;
 import io.plmwb.engine.runtime.GeneratedToken;
 import io.plmwb.engine.runtime.GenerationOptions;
-import io.plmwb.engine.runtime.GenerationResult;
-import io.plmwb.engine.runtime.LoadedModel;
-import io.plmwb.engine.runtime.ModelLoader;
-import io.plmwb.engine.runtime.TokenListener;
 import io.plmwb.engine.task.TaskContext;
+import io.plmwb.experiments.models.GenerateReport;
+import io.plmwb.experiments.models.GenerateStudy;
+import io.plmwb.experiments.models.ModelFacts;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code workbench generate}: text from a prompt, streamed as tokens arrive (or as one JSON object). */
+/** {@code workbench generate}: text from a prompt ({@link GenerateStudy}), streamed as tokens arrive or as JSON. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = {"Generates text from a prompt with the model's ONNX graph (compiled once and cached), "
                 + "streaming it to stdout as tokens arrive; --json prints one object with the tokens and timings.",
@@ -86,93 +84,94 @@ public final class GenerateCommand implements Callable<Integer> {
         if (threads < 0 || context < 0) {
             throw new BadInputException("--threads and --context must be ≥ 0");
         }
-        Set<Integer> stops = null;
-        if (stopIds != null) {
-            stops = new LinkedHashSet<>();
-            for (int id : stopIds) {
-                stops.add(id);
-            }
-        }
+        Set<Integer> stops = stopIds == null ? null
+                : Arrays.stream(stopIds).boxed().collect(Collectors.toCollection(LinkedHashSet::new));
         GenerationOptions options = new GenerationOptions(maxTokens, temperature, topK, topP, seed, stops,
                 stopStrings == null ? List.of() : stopStrings, chat);
-        ModelLoader.Options load = loadOptions.apply(ModelLoader.Options.defaults(), threads)
-                .withMode(mode == null ? null : CacheMode.parse(mode))
-                .withContextLimit(context)
-                .withCache(GraphCache.atDefaultLocation());
+        GenerateStudy.Settings settings = new GenerateStudy.Settings(
+                loadOptions.settings(model, threads, mode == null ? null : CacheMode.parse(mode), context), prompt,
+                options);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        CliProgress progress = new CliProgress(err, "generate");
-        LoadedModel m;
+        Printer printer = new Printer(out, err, json);
+        GenerateReport r;
         try {
-            m = ModelLoader.load(model, load, progress);
+            r = new GenerateStudy().run(settings, printer, printer);
         } finally {
-            progress.done();
+            printer.endProgress();
         }
-        try (m) {
+        if (json) {
+            out.println(CliJson.pretty(r.toJson()));
+        } else {
+            out.print(r.unstreamedTail());
+            out.println();
+            err.printf("workbench generate: %d prompt tokens, prefill %.1f ms, %d tokens at %.2f tokens/s "
+                    + "(%s cache, %s graph), stop: %s%n", r.promptTokens(), r.prefillMs(), r.tokens().size(),
+                    r.tokensPerSecond(), r.model().cacheMode().key(),
+                    r.model().timings().cacheHit() ? "cached" : "compiled", r.stopReason().key());
+        }
+        out.flush();
+        err.flush();
+        return 0;
+    }
+
+    /**
+     * The command's view of the run: load progress on stderr (generation reports no progress here), the SYNTHETIC
+     * warning once loaded, and each token's text on stdout as it arrives (unless {@code --json}).
+     */
+    private static final class Printer implements GenerateStudy.Listener, TaskContext {
+        private final PrintWriter out;
+        private final PrintWriter err;
+        private final boolean json;
+        private final CliProgress progress;
+        private boolean loading = true;
+
+        Printer(PrintWriter out, PrintWriter err, boolean json) {
+            this.out = out;
+            this.err = err;
+            this.json = json;
+            this.progress = new CliProgress(err, "generate");
+        }
+
+        @Override
+        public void progress(double done, double total) {
+            if (loading) {
+                progress.progress(done, total);
+            }
+        }
+
+        @Override
+        public void message(String message) {
+            progress.message(message);
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return false;
+        }
+
+        void endProgress() {
+            if (loading) {
+                loading = false;
+                progress.done();
+            }
+        }
+
+        @Override
+        public void loaded(ModelFacts m) {
+            endProgress();
             if (m.synthetic() && !json) {
                 err.println("workbench generate: SYNTHETIC checkpoint (random weights): the text is noise");
                 err.flush();
             }
-            TokenListener listener = json ? TokenListener.none() : t -> {
+        }
+
+        @Override
+        public void onToken(GeneratedToken t) {
+            if (!json) {
                 out.print(t.text());
                 out.flush();
-            };
-            GenerationResult r = m.generator().generate(prompt, options, listener, TaskContext.none());
-            if (json) {
-                out.println(CliJson.pretty(toJson(m, r)));
-            } else {
-                // the streamed pieces may hold back an unfinished character: print what the result adds
-                StringBuilder streamed = new StringBuilder();
-                r.tokens().forEach(t -> streamed.append(t.text()));
-                if (r.text().length() > streamed.length() && r.text().startsWith(streamed.toString())) {
-                    out.print(r.text().substring(streamed.length()));
-                }
-                out.println();
-                err.printf("workbench generate: %d prompt tokens, prefill %.1f ms, %d tokens at %.2f tokens/s "
-                        + "(%s cache, %s graph), stop: %s%n", r.promptTokens(), r.prefillMs(), r.tokens().size(),
-                        r.decodeTokensPerSecond(), m.cacheMode().key(),
-                        m.timings().cacheHit() ? "cached" : "compiled", r.stopReason().key());
             }
-            out.flush();
-            err.flush();
         }
-        return 0;
-    }
-
-    static ObjectNode toJson(LoadedModel m, GenerationResult r) {
-        ObjectNode o = CliJson.object();
-        o.put("text", r.text());
-        ArrayNode tokens = o.putArray("tokens");
-        for (GeneratedToken t : r.tokens()) {
-            ObjectNode tn = tokens.addObject();
-            tn.put("id", t.id());
-            tn.put("text", t.text());
-            tn.put("ms", round(t.ms()));
-        }
-        o.put("prefill_ms", round(r.prefillMs()));
-        o.put("decode_tokens_per_second", round(r.decodeTokensPerSecond()));
-        o.put("prompt_tokens", r.promptTokens());
-        o.put("generated_tokens", r.tokens().size());
-        o.put("stop_reason", r.stopReason().key());
-        if (r.stopTokenId() != null) {
-            o.put("stop_token_id", r.stopTokenId());
-        } else {
-            o.putNull("stop_token_id");
-        }
-        o.put("cache_mode", m.cacheMode().key());
-        o.put("cache_bytes", r.cacheBytes());
-        o.put("synthetic", m.synthetic());
-        o.put("model", m.checkpoint().toString());
-        o.put("threads", m.runtimeOptions().intraOpThreads());
-        ObjectNode load = o.putObject("load");
-        load.put("graph_cache_hit", m.timings().cacheHit());
-        load.put("compile_ms", round(m.timings().compileMs()));
-        load.put("session_open_ms", round(m.timings().sessionOpenMs()));
-        load.put("total_ms", round(m.timings().totalMs()));
-        return o;
-    }
-
-    private static double round(double v) {
-        return Math.round(v * 1000) / 1000.0;
     }
 }

@@ -1,24 +1,32 @@
 package io.plmwb.app.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.plmwb.engine.arch.ArchitectureSummary;
-import io.plmwb.engine.arch.KvLayout;
 import io.plmwb.engine.arch.StorageType;
 import io.plmwb.engine.model.ModelConfig;
+import io.plmwb.engine.task.TaskContext;
+import io.plmwb.experiments.models.GgufFacts;
+import io.plmwb.experiments.models.ModelInfoReport;
+import io.plmwb.experiments.models.ModelInfoStudy;
+import io.plmwb.experiments.study.BundleWriter;
+import io.plmwb.experiments.study.NoSelection;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code workbench info}: the architecture summary of a checkpoint or preset. */
+/** {@code workbench info}: the architecture summary of a checkpoint or preset ({@link ModelInfoStudy}). */
 @Command(name = "info", mixinStandardHelpOptions = true,
         description = "Architecture summary: parameters (total, embedding, attention, MLP, norms, per layer), weight "
-                + "bytes per dtype, KV-cache bytes per token (latent / expanded / MHA / GQA) and memory at a context.")
+                + "bytes per dtype, KV-cache bytes per token (latent / expanded / MHA / GQA) and memory at a context; "
+                + "--out writes the parameter charts.")
 public final class InfoCommand implements Callable<Integer> {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL_DIR", description = "HF checkpoint folder")
@@ -38,70 +46,46 @@ public final class InfoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print JSON")
     boolean json;
 
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "also write the Models workspace's charts (parameters by component and per block) here, "
+                    + "as the GUI's Export all does")
+    Path out;
+
+    @CommandLine.Mixin
+    ChartFiles files = new ChartFiles();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** GGUF version, size, tensor types (count and bytes) and the weights it runs with by default. */
-    private static ObjectNode ggufJson(Path file) throws io.plmwb.engine.format.ModelFormatException {
-        ObjectNode g = CliJson.object();
-        try (io.plmwb.engine.format.gguf.GgufFile f = io.plmwb.engine.format.gguf.GgufFile.open(file)) {
-            g.put("version", f.version());
-            g.put("file_bytes", f.fileSize());
-            g.put("alignment", f.alignment());
-            g.put("tensors", f.tensors().size());
-            ObjectNode types = g.putObject("tensor_types");
-            for (io.plmwb.engine.format.gguf.GgufTensor t : f.tensors().values()) {
-                ObjectNode e = types.has(t.type().name()) ? (ObjectNode) types.get(t.type().name())
-                        : types.putObject(t.type().name());
-                e.put("count", e.path("count").asInt() + 1);
-                e.put("bytes", e.path("bytes").asLong() + t.byteSize());
-            }
-        }
-        g.put("native_weights", io.plmwb.engine.runtime.ModelLoader.nativeWeights(file));
-        return g;
-    }
-
     @Override
     public Integer call() throws Exception {
-        ModelConfig config = selection.config(modelDir);
+        ModelInfoStudy.Settings settings = selection.settings(modelDir);
         StorageType cache = StorageType.parse(cacheDtype).orElseThrow(
                 () -> new BadInputException("unknown --cache-dtype '" + cacheDtype + "'"));
-        long ctx = context > 0 ? context : config.maxPositionEmbeddings();
-        ArchitectureSummary s = ArchitectureSummary.of(config);
-        PrintWriter out = spec.commandLine().getOut();
+        ModelInfoReport report = new ModelInfoStudy().run(settings.withCache(cache, context), TaskContext.none());
+        List<Path> written = out == null ? List.of() : new BundleWriter().write(report.bundle(NoSelection.ALL), out,
+                files.wanted(), files.options(), TaskContext.none());
+        PrintWriter pw = spec.commandLine().getOut();
         if (json) {
-            ObjectNode root = s.toJson(cache, ctx);
-            ObjectNode source = root.putObject("source");
-            if (selection.preset != null) {
-                source.put("preset", selection.preset);
-            } else {
-                source.put("model_dir", (selection.model != null ? selection.model : modelDir).toAbsolutePath()
-                        .normalize().toString());
+            ObjectNode root = report.toJson();
+            if (out != null) {
+                ArrayNode list = root.putArray("files");
+                written.forEach(p -> list.add(p.toString()));
             }
-            Path file = selection.model != null ? selection.model : modelDir;
-            if (file != null && io.plmwb.engine.runtime.ModelFiles.isGguf(file)) {
-                root.set("gguf", ggufJson(file));
-            }
-            out.println(CliJson.pretty(root));
+            pw.println(CliJson.pretty(root));
         } else {
-            printText(out, selection.label(modelDir), s, cache, ctx);
-            Path file = selection.model != null ? selection.model : modelDir;
-            if (file != null && io.plmwb.engine.runtime.ModelFiles.isGguf(file)) {
-                ObjectNode g = ggufJson(file);
-                out.printf("%nGGUF v%d, %,d bytes, runs with %s weights by default; tensors:", g.get("version").asInt(),
-                        g.get("file_bytes").asLong(), g.get("native_weights").asText());
-                g.get("tensor_types").fields().forEachRemaining(e -> out.printf(" %s × %d (%,d bytes)", e.getKey(),
-                        e.getValue().get("count").asInt(), e.getValue().get("bytes").asLong()));
-                out.println();
-            }
+            printText(pw, report);
+            report.gguf().ifPresent(g -> printGguf(pw, g));
+            written.forEach(p -> pw.println("wrote " + p));
         }
-        out.flush();
+        pw.flush();
         return 0;
     }
 
-    private static void printText(PrintWriter out, String name, ArchitectureSummary s, StorageType cache, long ctx) {
-        ModelConfig c = s.config();
-        out.printf("%s — %s (model_type %s)%s%n", name, c.family().name().toLowerCase(java.util.Locale.ROOT),
+    private static void printText(PrintWriter out, ModelInfoReport r) {
+        ModelConfig c = r.config();
+        ArchitectureSummary s = r.summary();
+        out.printf("%s — %s (model_type %s)%s%n", r.name(), c.family().name().toLowerCase(Locale.ROOT),
                 c.modelType(), c.synthetic() ? "  [SYNTHETIC: random weights]" : "");
         out.printf("  layers %d, hidden %d, MLP %d (%s), heads %d / KV heads %d, vocab %,d, context %,d%n",
                 c.numLayers(), c.hiddenSize(), c.intermediateSize(), c.hiddenAct(), c.numHeads(), c.numKvHeads(),
@@ -116,31 +100,35 @@ public final class InfoCommand implements Callable<Integer> {
         row(out, "attention", s.attention(), s.total());
         row(out, "mlp", s.mlp(), s.total());
         row(out, "norms", s.norms(), s.total());
-        out.printf("  %-12s %,18d%n", "per layer", s.perLayer());
-        for (Map.Entry<String, Long> e : s.perLayerTensors().entrySet()) {
+        out.printf("  %-12s %,18d%n", "per layer", r.perBlock());
+        for (Map.Entry<String, Long> e : r.perBlockTensors().entrySet()) {
             out.printf("    %-26s %,14d%n", e.getKey(), e.getValue());
         }
         out.println();
         out.println("Weights");
         for (StorageType t : new StorageType[] {StorageType.FP32, StorageType.BF16, StorageType.Q8_0,
             StorageType.Q4_0}) {
-            out.printf("  %-12s %,18d bytes%n", t.label(), s.weightBytes(t));
+            out.printf("  %-12s %,18d bytes%n", t.label(), r.weightBytes(t));
         }
         out.println();
-        out.printf("KV cache (%s)   values/token/layer   bytes/token   bytes at %,d   layout%n", cache.label(), ctx);
-        for (KvLayout l : KvLayout.values()) {
-            OptionalLong v = s.kvValuesPerTokenPerLayer(l);
-            if (v.isPresent()) {
-                out.printf("  %-12s %,20d %,13d %,17d   %s%n", l.key(), v.getAsLong(),
-                        s.kvBytesPerToken(l, cache).getAsLong(), s.kvBytes(l, cache, ctx).getAsLong(),
-                        l.description());
-            }
+        out.printf("KV cache (%s)   values/token/layer   bytes/token   bytes at %,d   layout%n", r.cacheDtype().label(),
+                r.context());
+        for (ModelInfoReport.KvFigures k : r.kv()) {
+            out.printf("  %-12s %,20d %,13d %,17d   %s%n", k.layout().key(), k.valuesPerTokenPerLayer(),
+                    k.bytesPerToken(), k.bytesAtContext(), k.layout().description());
         }
-        ArchitectureSummary.MemoryEstimate m = s.memoryAt(ctx, StorageType.FP32, s.nativeLayout(), cache, 512);
+        ArchitectureSummary.MemoryEstimate m = r.memoryToRun();
         out.println();
         out.printf("Memory to run at %,d tokens (fp32 weights, %s cache): %,d bytes "
-                + "(weights %,d + cache %,d + workspace %,d)%n", ctx, s.nativeLayout().key(), m.total(),
+                + "(weights %,d + cache %,d + workspace %,d)%n", r.context(), s.nativeLayout().key(), m.total(),
                 m.weightBytes(), m.cacheBytes(), m.workspaceBytes());
+    }
+
+    private static void printGguf(PrintWriter out, GgufFacts g) {
+        out.printf("%nGGUF v%d, %,d bytes, runs with %s weights by default; tensors:", g.version(), g.fileBytes(),
+                g.nativeWeights());
+        g.tensorTypes().forEach((type, t) -> out.printf(" %s × %d (%,d bytes)", type, t.count(), t.bytes()));
+        out.println();
     }
 
     private static void row(PrintWriter out, String k, long v, long total) {

@@ -45,4 +45,14 @@ public final class LoadOptions {
         return base.withRuntime(runtime).withGuard(noMemoryCheck ? MemoryGuard.disabled() : MemoryGuard.system())
                 .withWeights(weights);
     }
+
+    /** Load-study settings for {@code model} with these flags applied ({@code threads} 0: all cores). */
+    io.plmwb.experiments.models.ModelLoadStudy.Settings settings(java.nio.file.Path model, int threads,
+            io.plmwb.engine.graph.CacheMode mode, int contextLimit) {
+        if (weights != null && !io.plmwb.engine.graph.GraphOptions.DTYPES.contains(weights)) {
+            throw new BadInputException("--weights must be f32, q8 or q4, got '" + weights + "'");
+        }
+        return new io.plmwb.experiments.models.ModelLoadStudy.Settings(model, mode, threads, contextLimit, weights,
+                prepack(), !noMemoryCheck);
+    }
 }

@@ -32,6 +32,19 @@ public final class ModelSelection {
         return io.plmwb.engine.runtime.ModelFiles.config(dir);
     }
 
+    /** Study settings for the selection (bf16 cache at the model's context); exactly one of a folder and a preset. */
+    public io.plmwb.experiments.models.ModelInfoStudy.Settings settings(Path positional) {
+        Path dir = model != null ? model : positional;
+        if (dir != null && preset != null) {
+            throw new BadInputException("give either a model folder or --preset, not both");
+        }
+        if (preset == null && dir == null) {
+            throw new BadInputException("give a model folder (--model DIR) or --preset NAME");
+        }
+        return preset != null ? io.plmwb.experiments.models.ModelInfoStudy.Settings.preset(preset)
+                : io.plmwb.experiments.models.ModelInfoStudy.Settings.checkpoint(dir);
+    }
+
     /** A name for the selection: the folder name or the preset name. */
     public String label(Path positional) {
         if (preset != null) {

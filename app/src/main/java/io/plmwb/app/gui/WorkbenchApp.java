@@ -51,7 +51,7 @@ public class WorkbenchApp extends Application {
         executor = new FxTaskExecutor(2);
         CurrentModel current = new CurrentModel();
         ModelsViewModel models = new ModelsViewModel(executor, javafx.application.Platform::runLater,
-                settings.engineThreads, current);
+                settings.engineThreads, current, io.plmwb.views.common.Dialogs.service());
         sparsity = new SparsityViewModel(executor, current, settings.engineThreads);
         RoundsViewModel rounds = new RoundsViewModel(executor, current);
         SchedulesViewModel schedules = new SchedulesViewModel(executor, bundledModels());

@@ -1,12 +1,14 @@
 package io.plmwb.views.models;
 
 import io.plmwb.engine.runtime.GenerationOptions;
-import io.plmwb.engine.runtime.GenerationResult;
 import io.plmwb.engine.runtime.LoadedModel;
 import io.plmwb.engine.task.BackgroundTask;
 import io.plmwb.engine.task.TaskExecutor;
 import io.plmwb.engine.task.TaskHandle;
-import io.plmwb.views.common.Dialogs;
+import io.plmwb.experiments.models.GenerateReport;
+import io.plmwb.experiments.models.GenerateStudy;
+import io.plmwb.views.common.DialogService;
+import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javafx.beans.binding.Bindings;
@@ -27,13 +29,15 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 
 /**
- * The prompt box of the Models workspace: generation settings, the streamed output and its timings. Tokens arrive on
- * the generating thread and are handed to the UI thread coalesced, so a fast model does not flood it.
+ * The prompt box of the Models workspace: generation settings, the streamed output and its timings, a
+ * {@link GenerateStudy} on the workspace's loaded model. Tokens arrive on the generating thread and are handed to the
+ * UI thread coalesced, so a fast model does not flood it; the finished report is mapped in {@link #finished}.
  */
 public final class GenerateViewModel {
 
     private final TaskExecutor executor;
     private final Executor uiThread;
+    private final DialogService dialogs;
 
     private final StringProperty prompt = new SimpleStringProperty("And God said");
     private final IntegerProperty maxTokens = new SimpleIntegerProperty(64);
@@ -44,6 +48,7 @@ public final class GenerateViewModel {
     private final BooleanProperty chat = new SimpleBooleanProperty(false);
 
     private final ReadOnlyObjectWrapper<LoadedModel> model = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyObjectWrapper<GenerateReport> report = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyStringWrapper output = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper stats = new ReadOnlyStringWrapper("");
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper();
@@ -58,10 +63,12 @@ public final class GenerateViewModel {
     /**
      * @param executor runs generation in the background
      * @param uiThread where streamed text is published ({@code Platform::runLater} in the app, direct in tests)
+     * @param dialogs  where failures are shown
      */
-    public GenerateViewModel(TaskExecutor executor, Executor uiThread) {
-        this.executor = executor;
-        this.uiThread = uiThread;
+    public GenerateViewModel(TaskExecutor executor, Executor uiThread, DialogService dialogs) {
+        this.executor = Objects.requireNonNull(executor, "executor");
+        this.uiThread = Objects.requireNonNull(uiThread, "uiThread");
+        this.dialogs = Objects.requireNonNull(dialogs, "dialogs");
         this.canGenerate = Bindings.createBooleanBinding(
                 () -> model.get() != null && !running.get() && prompt.get() != null && !prompt.get().isBlank(),
                 model, running, prompt);
@@ -83,34 +90,33 @@ public final class GenerateViewModel {
         }
         GenerationOptions options = GenerationOptions.greedy(maxTokens.get())
                 .withSampling(temperature.get(), topK.get(), topP.get(), seed.get())
-                .withStopTokenIds(m.tokenizer().stopIds())
                 .withChat(chat.get());
-        String text = prompt.get();
+        GenerateStudy.Settings settings = GenerateStudy.Settings.forLoaded(m, prompt.get(), options);
+        GenerateStudy study = GenerateStudy.on(m);
         synchronized (streamed) {
             streamed.setLength(0);
         }
+        report.set(null);
         output.set("");
         stats.set("Prefilling…");
         running.set(true);
         streamedTokens = 0;
         streamStart = System.nanoTime();
-        current = executor.execute(BackgroundTask.of("Generate", ctx -> m.generator().generate(text, options,
-                token -> {
-                    synchronized (streamed) {
-                        streamed.append(token.text());
-                    }
-                    streamedTokens++;
-                    ctx.progress(token.index() + 1, options.maxTokens());
-                    publish();
-                }, ctx))
+        current = executor.execute(BackgroundTask.of("Generate", ctx -> study.run(settings, ctx, token -> {
+            synchronized (streamed) {
+                streamed.append(token.text());
+            }
+            streamedTokens++;
+            publish();
+        }))
                 .onSuccess(this::finished)
                 .onCancelled(() -> {
                     publish();
                     stats.set("Stopped after " + streamedTokens + " tokens");
                 })
                 .onFailure(e -> {
-                    stats.set("Generation failed: " + Dialogs.reason(e));
-                    Dialogs.error("Generation failed", e);
+                    stats.set("Generation failed: " + DialogService.reason(e));
+                    dialogs.error("Generation failed", e);
                 })
                 .onFinished(() -> running.set(false)));
     }
@@ -130,10 +136,12 @@ public final class GenerateViewModel {
         }
     }
 
-    private void finished(GenerationResult r) {
+    /** The one place a finished report reaches the screen. */
+    private void finished(GenerateReport r) {
+        report.set(r);
         output.set(r.text());
         stats.set(String.format("%d prompt tokens · prefill %.0f ms · %d tokens at %.1f tokens/s · stop: %s",
-                r.promptTokens(), r.prefillMs(), r.tokens().size(), r.decodeTokensPerSecond(),
+                r.promptTokens(), r.prefillMs(), r.tokens().size(), r.tokensPerSecond(),
                 r.stopReason().key().replace('_', ' ')));
     }
 
@@ -176,6 +184,11 @@ public final class GenerateViewModel {
 
     public ReadOnlyObjectProperty<LoadedModel> modelProperty() {
         return model.getReadOnlyProperty();
+    }
+
+    /** The last finished generation's report (null while one runs or before the first). */
+    public ReadOnlyObjectProperty<GenerateReport> reportProperty() {
+        return report.getReadOnlyProperty();
     }
 
     public ReadOnlyStringProperty outputProperty() {

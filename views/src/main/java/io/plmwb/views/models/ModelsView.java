@@ -36,6 +36,8 @@ public final class ModelsView extends FxmlWorkspace {
     @FXML private Button stopButton;
     @FXML private Label generationStats;
     @FXML private javafx.scene.layout.VBox recentBox;
+    @FXML private Button exportAllButton;
+    @FXML private Label exportStatus;
 
     /** Strong references: bidirectional bindings to asObject() views are weak. */
     private javafx.beans.property.ObjectProperty<Integer> maxTokensObject;
@@ -71,6 +73,8 @@ public final class ModelsView extends FxmlWorkspace {
                 model.showPreset(name);
             }
         });
+        exportAllButton.disableProperty().bind(model.reportProperty().isNull());
+        exportStatus.textProperty().bind(model.exportStatusProperty());
         bindGrid(configGrid, model.configRows());
         bindGrid(paramGrid, model.paramRows());
         bindKvGrid();
@@ -227,6 +231,16 @@ public final class ModelsView extends FxmlWorkspace {
         l.setAlignment(javafx.geometry.Pos.CENTER_RIGHT);
         l.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         return l;
+    }
+
+    @FXML
+    private void onExportAll() {
+        DirectoryChooser chooser = new DirectoryChooser();
+        chooser.setTitle("Folder for the parameter charts (PNG, SVG, PDF) and CSVs");
+        File dir = chooser.showDialog(exportAllButton.getScene().getWindow());
+        if (dir != null) {
+            model.exportAll(dir.toPath());
+        }
     }
 
     @FXML

@@ -1,26 +1,31 @@
 package io.plmwb.views.models;
 
 import io.plmwb.engine.arch.ArchitectureSummary;
-import io.plmwb.engine.arch.KvLayout;
-import io.plmwb.engine.arch.StorageType;
-import io.plmwb.engine.model.ModelConfig;
 import io.plmwb.engine.model.Presets;
+import io.plmwb.engine.runtime.LoadTimings;
 import io.plmwb.engine.runtime.LoadedModel;
-import io.plmwb.engine.runtime.ModelLoader;
-import io.plmwb.engine.runtime.RuntimeOptions;
 import io.plmwb.engine.task.BackgroundTask;
+import io.plmwb.engine.task.TaskContext;
 import io.plmwb.engine.task.TaskExecutor;
 import io.plmwb.experiments.chart.ChartExportService;
 import io.plmwb.experiments.chart.ChartSpec;
-import io.plmwb.experiments.chart.ParameterBreakdownChart;
+import io.plmwb.experiments.chart.ExportFormat;
+import io.plmwb.experiments.chart.ExportOptions;
+import io.plmwb.experiments.models.LoadReport;
+import io.plmwb.experiments.models.ModelFacts;
+import io.plmwb.experiments.models.ModelInfoReport;
+import io.plmwb.experiments.models.ModelInfoStudy;
+import io.plmwb.experiments.models.ModelLoadStudy;
+import io.plmwb.experiments.study.Bundle;
+import io.plmwb.experiments.study.BundleWriter;
+import io.plmwb.experiments.study.NoSelection;
 import io.plmwb.views.chart.ChartExportViewModel;
 import io.plmwb.views.common.CurrentModel;
-import io.plmwb.views.common.Dialogs;
+import io.plmwb.views.common.DialogService;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.OptionalLong;
+import java.util.Objects;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -32,8 +37,9 @@ import javafx.collections.ObservableList;
 
 /**
  * The Models workspace: which model (or preset) is shown, its configuration, parameter breakdown and KV-cache
- * costs (computed from the config by the engine's {@link ArchitectureSummary}), and the loaded model that the
- * prompt box ({@link GenerateViewModel}) generates with.
+ * costs (a {@link ModelInfoStudy} report, mapped onto the properties in {@link #apply}), and the loaded model
+ * ({@link ModelLoadStudy}) that the prompt box ({@link GenerateViewModel}) generates with and the other workspaces
+ * see through {@link CurrentModel}.
  */
 public final class ModelsViewModel {
 
@@ -45,8 +51,17 @@ public final class ModelsViewModel {
     public record KvRow(String layout, String valuesPerLayer, String bytesPerToken, String atContext) {
     }
 
+    /** The formats Export all writes. */
+    static final List<ExportFormat> EXPORT_FORMATS = List.of(ExportFormat.PNG, ExportFormat.SVG, ExportFormat.PDF,
+            ExportFormat.CSV);
+
     private final TaskExecutor executor;
     private final CurrentModel current;
+    private final DialogService dialogs;
+    private final ModelInfoStudy infoStudy = new ModelInfoStudy();
+    private final ModelLoadStudy loadStudy = new ModelLoadStudy();
+    private final ReadOnlyObjectWrapper<ModelInfoReport> report = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyStringWrapper exportStatus = new ReadOnlyStringWrapper("");
     private final GenerateViewModel generate;
     private final int threads;
     private final ReadOnlyStringWrapper loadStatus = new ReadOnlyStringWrapper("No model loaded");
@@ -77,23 +92,19 @@ public final class ModelsViewModel {
     private final ObservableList<String> presetsView = FXCollections.unmodifiableObservableList(presets);
 
     /**
-     * @param executor background tasks (reading, compiling, generating)
+     * @param executor background tasks (reading, compiling, generating, exporting)
      * @param uiThread where streamed tokens are published
      * @param threads  ONNX Runtime threads for loaded models
-     */
-    public ModelsViewModel(TaskExecutor executor, java.util.concurrent.Executor uiThread, int threads) {
-        this(executor, uiThread, threads, new CurrentModel());
-    }
-
-    /**
-     * @param current where the shown and loaded model is published for the other workspaces
+     * @param current  where the shown and loaded model is published for the other workspaces
+     * @param dialogs  errors and questions for the user
      */
     public ModelsViewModel(TaskExecutor executor, java.util.concurrent.Executor uiThread, int threads,
-            CurrentModel current) {
-        this.executor = executor;
-        this.current = current;
+            CurrentModel current, DialogService dialogs) {
+        this.executor = Objects.requireNonNull(executor, "executor");
+        this.current = Objects.requireNonNull(current, "current");
+        this.dialogs = Objects.requireNonNull(dialogs, "dialogs");
         this.threads = Math.max(1, threads);
-        this.generate = new GenerateViewModel(executor, uiThread);
+        this.generate = new GenerateViewModel(executor, uiThread, dialogs);
         ChartExportService exportService = new ChartExportService();
         this.componentExport = new ChartExportViewModel(exportService, executor);
         this.perLayerExport = new ChartExportViewModel(exportService, executor);
@@ -107,17 +118,14 @@ public final class ModelsViewModel {
      * cancel in the status bar.
      */
     public void openCheckpoint(Path folder) {
-        executor.execute(BackgroundTask.of("Read " + folder.getFileName(), ctx -> {
-            ctx.message(io.plmwb.engine.runtime.ModelFiles.isGguf(folder) ? "reading the GGUF metadata"
-                    : "reading config.json");
-            return io.plmwb.engine.runtime.ModelFiles.config(folder);
-        }).onSuccess(c -> {
-            shownPreset.set(null);
-            show(folder.getFileName().toString(), folder.toString(), c);
-            current.show(folder.getFileName().toString(), folder, c);
-            load(folder);
-        })
-                .onFailure(e -> Dialogs.error("Cannot read the model in " + folder, e)));
+        executor.execute(BackgroundTask.of("Read " + folder.getFileName(),
+                ctx -> infoStudy.run(ModelInfoStudy.Settings.checkpoint(folder), ctx))
+                .onSuccess(r -> {
+                    apply(r, folder.toString());
+                    current.show(r.name(), folder, r.config());
+                    load(folder);
+                })
+                .onFailure(e -> dialogs.error("Cannot read the model in " + folder, e)));
     }
 
     private void load(Path folder) {
@@ -125,30 +133,33 @@ public final class ModelsViewModel {
         long seq = loadSeq;
         loading.set(true);
         loadStatus.set("Loading " + folder.getFileName() + "…");
-        ModelLoader.Options options = ModelLoader.Options.defaults()
-                .withRuntime(RuntimeOptions.threads(1, threads));
-        executor.execute(BackgroundTask.of("Load " + folder.getFileName(),
-                ctx -> ModelLoader.load(folder, options, ctx))
-                .onSuccess(m -> {
+        ModelLoadStudy.Settings settings = ModelLoadStudy.Settings.of(folder, threads);
+        executor.execute(BackgroundTask.of("Load " + folder.getFileName(), ctx -> loadStudy.run(settings, ctx))
+                .onSuccess(r -> {
                     if (seq != loadSeq) {
-                        m.close(); // another model was opened meanwhile
+                        r.model().close(); // another model was opened meanwhile
                         return;
                     }
-                    loaded = m;
-                    generate.setModel(m);
-                    current.setLoaded(m);
-                    var t = m.timings();
-                    loadStatus.set(String.format("Loaded%s: %s cache · %s %.1f s · session %.1f s · %d threads",
-                            m.synthetic() ? " (SYNTHETIC weights)" : "", m.cacheMode().key(),
-                            t.cacheHit() ? "compiled graph from cache," : "compiled in", t.compileMs() / 1000,
-                            t.sessionOpenMs() / 1000, threads));
+                    loaded(r);
                 })
                 .onCancelled(() -> loadStatus.set("Loading cancelled — the architecture above is from config.json"))
                 .onFailure(e -> {
-                    loadStatus.set("Not loaded: " + Dialogs.reason(e));
-                    Dialogs.error("Cannot load the model in " + folder, e);
+                    loadStatus.set("Not loaded: " + DialogService.reason(e));
+                    dialogs.error("Cannot load the model in " + folder, e);
                 })
                 .onFinished(() -> loading.set(false)));
+    }
+
+    private void loaded(LoadReport r) {
+        loaded = r.model();
+        generate.setModel(loaded);
+        current.setLoaded(loaded);
+        ModelFacts f = r.facts();
+        LoadTimings t = f.timings();
+        loadStatus.set(String.format("Loaded%s: %s cache · %s %.1f s · session %.1f s · %d threads",
+                f.synthetic() ? " (SYNTHETIC weights)" : "", f.cacheMode().key(),
+                t.cacheHit() ? "compiled graph from cache," : "compiled in", t.compileMs() / 1000,
+                t.sessionOpenMs() / 1000, f.threads()));
     }
 
     /** Closes the loaded model (if any) and frees its native memory. */
@@ -163,107 +174,64 @@ public final class ModelsViewModel {
         loadStatus.set("No model loaded");
     }
 
-    /** Shows a published architecture by preset name. */
+    /** Shows a published architecture by preset name (computed at once: a preset reads no files). */
     public void showPreset(String name) {
-        Presets.byName(name).ifPresentOrElse(
-                c -> {
-                    unload();
-                    loadStatus.set("A published architecture: no weights to load (open a checkpoint folder to run one)");
-                    shownPreset.set(name);
-                    show(name, "Published architecture (preset) — no weights loaded", c);
-                    current.show(name, null, c);
-                },
-                () -> Dialogs.error("Unknown preset", "There is no preset named '" + name + "'"));
+        ModelInfoReport r;
+        try {
+            r = infoStudy.run(ModelInfoStudy.Settings.preset(name), TaskContext.none());
+        } catch (Exception e) {
+            dialogs.error("Unknown preset", e);
+            return;
+        }
+        unload();
+        loadStatus.set("A published architecture: no weights to load (open a checkpoint folder to run one)");
+        apply(r, "Published architecture (preset) — no weights loaded");
+        current.show(name, null, r.config());
     }
 
-    private void show(String title, String where, ModelConfig c) {
-        ArchitectureSummary s = ArchitectureSummary.of(c);
-        headline.set(title);
+    /** The one place a report reaches the screen: every card, both charts and the shown preset. */
+    private void apply(ModelInfoReport r, String where) {
+        report.set(r);
+        shownPreset.set(r.preset().orElse(null));
+        headline.set(r.name());
         detail.set(where);
-        synthetic.set(c.synthetic());
-        configRows.setAll(configRows(c));
-        paramRows.setAll(paramRows(s));
-        kvRows.setAll(kvRows(s));
-        kvContext.set(String.format("at %,d", c.maxPositionEmbeddings()));
-        summary.set(s);
-        componentChart.set(ParameterBreakdownChart.byComponent(title, s));
-        perLayerChart.set(ParameterBreakdownChart.perLayerTensors(title, s));
+        synthetic.set(r.config().synthetic());
+        configRows.setAll(ModelCards.configRows(r.config()));
+        paramRows.setAll(ModelCards.paramRows(r));
+        kvRows.setAll(ModelCards.kvRows(r));
+        kvContext.set(String.format("at %,d", r.context()));
+        summary.set(r.summary());
+        List<ChartSpec> charts = r.charts(NoSelection.ALL);
+        componentChart.set(charts.get(0));
+        perLayerChart.set(charts.get(1));
+        exportStatus.set("");
     }
 
-    static List<Row> configRows(ModelConfig c) {
-        List<Row> rows = new ArrayList<>();
-        rows.add(new Row("Family", c.family().name().toLowerCase(java.util.Locale.ROOT) + " (model_type "
-                + c.modelType() + ")"));
-        rows.add(new Row("Layers", Integer.toString(c.numLayers())));
-        rows.add(new Row("Hidden / MLP", c.hiddenSize() + " / " + c.intermediateSize() + " (" + c.hiddenAct() + ")"));
-        if (c.family().isMla()) {
-            rows.add(new Row("Attention", "MLA, " + c.numHeads() + " heads, latent " + c.kvLoraRank()
-                    + ", q/k " + c.qkNopeHeadDim() + "+" + c.qkRopeHeadDim() + ", v " + c.vHeadDim()));
-            rows.add(new Row("Query compression", c.qLoraRank() == null ? "none (full q_proj)"
-                    : "rank " + c.qLoraRank()));
-        } else {
-            rows.add(new Row("Attention", (c.numKvHeads() == c.numHeads() ? "MHA, " : "GQA, ") + c.numHeads()
-                    + " heads / " + c.numKvHeads() + " KV heads × " + c.headDim()
-                    + (c.attentionBias() ? ", q/k/v bias" : "")));
+    /**
+     * Export all: writes both charts (PNG, SVG, PDF and the CSV of the series drawn) into {@code dir} through
+     * {@link BundleWriter}; asks before replacing existing files.
+     */
+    public void exportAll(Path dir) {
+        ModelInfoReport r = report.get();
+        if (r == null) {
+            dialogs.error("Nothing to export", "Open a model or choose a published architecture first.");
+            return;
         }
-        rows.add(new Row("Vocabulary", String.format("%,d", c.vocabSize())));
-        rows.add(new Row("Context", String.format("%,d", c.maxPositionEmbeddings()) + " (RoPE θ "
-                + (long) c.ropeTheta() + (c.ropeInterleave() ? ", interleaved pairs)" : ", halves)")));
-        rows.add(new Row("Embeddings", c.tieWordEmbeddings() ? "tied to the output head" : "separate output head"));
-        rows.add(new Row("Stored dtype", c.torchDtype()));
-        return rows;
-    }
-
-    static List<Row> paramRows(ArchitectureSummary s) {
-        List<Row> rows = new ArrayList<>();
-        rows.add(new Row("Total", count(s.total())));
-        rows.add(new Row("Embedding", count(s.embedding()) + pct(s.embedding(), s.total())));
-        if (s.lmHead() > 0) {
-            rows.add(new Row("Output head", count(s.lmHead()) + pct(s.lmHead(), s.total())));
+        Bundle bundle = r.bundle(NoSelection.ALL);
+        long existing = BundleWriter.targets(bundle, dir, EXPORT_FORMATS).stream().filter(Files::exists).count();
+        if (existing > 0 && !dialogs.confirm("Replace existing files?", existing + " of the files to write already "
+                + "exist in " + dir + ". Replace them?")) {
+            return;
         }
-        rows.add(new Row("Attention", count(s.attention()) + pct(s.attention(), s.total())));
-        rows.add(new Row("MLP", count(s.mlp()) + pct(s.mlp(), s.total())));
-        rows.add(new Row("Norms", count(s.norms()) + pct(s.norms(), s.total())));
-        rows.add(new Row("Per layer", count(s.perLayer())));
-        rows.add(new Row("Weights bf16 / fp32", mib(s.weightBytes(StorageType.BF16)) + " / "
-                + mib(s.weightBytes(StorageType.FP32))));
-        return rows;
-    }
-
-    static List<KvRow> kvRows(ArchitectureSummary s) {
-        List<KvRow> rows = new ArrayList<>();
-        int ctx = s.config().maxPositionEmbeddings();
-        for (KvLayout layout : KvLayout.values()) {
-            OptionalLong perToken = s.kvBytesPerToken(layout, StorageType.BF16);
-            if (perToken.isPresent()) {
-                OptionalLong values = s.kvValuesPerTokenPerLayer(layout);
-                rows.add(new KvRow(label(layout), String.format("%,d", values.getAsLong()),
-                        String.format("%,d", perToken.getAsLong()),
-                        mib(s.kvBytes(layout, StorageType.BF16, ctx).getAsLong())));
-            }
-        }
-        return rows;
-    }
-
-    private static String label(KvLayout l) {
-        return Map.of(KvLayout.LATENT, "MLA latent", KvLayout.EXPANDED, "Expanded K/V",
-                KvLayout.MHA, "MHA-equivalent", KvLayout.GQA, "GQA-equivalent").get(l);
-    }
-
-    static String count(long n) {
-        String unit = n >= 1_000_000_000L ? String.format("%.2f B", n / 1e9)
-                : n >= 1_000_000L ? String.format("%.1f M", n / 1e6)
-                : n >= 1_000L ? String.format("%.1f K", n / 1e3) : Long.toString(n);
-        return String.format("%,d (%s)", n, unit);
-    }
-
-    static String mib(long bytes) {
-        return bytes >= 1L << 30 ? String.format("%.2f GiB", bytes / (double) (1L << 30))
-                : String.format("%.1f MiB", bytes / (double) (1L << 20));
-    }
-
-    private static String pct(long part, long total) {
-        return String.format("  · %.1f%%", 100.0 * part / total);
+        ExportOptions options = ExportOptions.defaults().withOverwrite(existing > 0);
+        exportStatus.set("Exporting…");
+        executor.execute(BackgroundTask.of("Export model charts",
+                ctx -> new BundleWriter().write(bundle, dir, EXPORT_FORMATS, options, ctx))
+                .onSuccess(files -> exportStatus.set("Exported " + files.size() + " files to " + dir))
+                .onFailure(e -> {
+                    exportStatus.set("Export failed: " + DialogService.reason(e));
+                    dialogs.error("Export to " + dir + " failed", e);
+                }));
     }
 
     /**
@@ -308,12 +276,12 @@ public final class ModelsViewModel {
         return perLayerChart.getReadOnlyProperty();
     }
 
-    /** Export state of the component chart. */
     /** The fp32 / 8-bit / 4-bit comparison of the shown model. */
     public VariantsViewModel variants() {
         return variants;
     }
 
+    /** Export state of the component chart. */
     public ChartExportViewModel componentExport() {
         return componentExport;
     }
@@ -338,6 +306,16 @@ public final class ModelsViewModel {
 
     public ReadOnlyBooleanProperty syntheticProperty() {
         return synthetic.getReadOnlyProperty();
+    }
+
+    /** The report shown, or null before anything is opened. */
+    public ReadOnlyObjectProperty<ModelInfoReport> reportProperty() {
+        return report.getReadOnlyProperty();
+    }
+
+    /** What the last Export all did. */
+    public ReadOnlyStringProperty exportStatusProperty() {
+        return exportStatus.getReadOnlyProperty();
     }
 
     /** The summary shown, or null before anything is opened. */

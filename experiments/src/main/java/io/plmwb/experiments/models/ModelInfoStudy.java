@@ -1,0 +1,84 @@
+package io.plmwb.experiments.models;
+
+import io.plmwb.engine.arch.ArchitectureSummary;
+import io.plmwb.engine.arch.StorageType;
+import io.plmwb.engine.format.ModelFormatException;
+import io.plmwb.engine.model.ModelConfig;
+import io.plmwb.engine.model.Presets;
+import io.plmwb.engine.runtime.ModelFiles;
+import io.plmwb.engine.task.TaskContext;
+import io.plmwb.experiments.study.Study;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * What a checkpoint folder, a .gguf file or a published preset is: configuration, parameters by component and per
+ * block, weight bytes, KV-cache bytes per token for each layout and, for a .gguf, its tensor types. The Models
+ * workspace's cards and charts, {@code workbench info} and {@code workbench chart params}. Reads files, loads no
+ * model.
+ */
+public final class ModelInfoStudy implements Study<ModelInfoStudy.Settings, ModelInfoReport> {
+
+    /**
+     * What to describe.
+     *
+     * @param model      a checkpoint folder or .gguf file (null for a preset)
+     * @param preset     a published architecture's name (null for a file)
+     * @param cacheDtype the KV-cache dtype of the KV figures
+     * @param context    tokens of the "at context" figures; ≤ 0: the model's max_position_embeddings
+     */
+    public record Settings(Path model, String preset, StorageType cacheDtype, long context) {
+        public Settings {
+            if (model != null && preset != null) {
+                throw new IllegalArgumentException("give either a model folder or a preset, not both");
+            }
+            if (model == null && (preset == null || preset.isBlank())) {
+                throw new IllegalArgumentException("give a model folder or a preset");
+            }
+            Objects.requireNonNull(cacheDtype, "cacheDtype");
+        }
+
+        /** A checkpoint folder or .gguf file, bf16 cache at the model's context. */
+        public static Settings checkpoint(Path model) {
+            return new Settings(Objects.requireNonNull(model, "model"), null, StorageType.BF16, 0);
+        }
+
+        /** A published preset, bf16 cache at the model's context. */
+        public static Settings preset(String name) {
+            return new Settings(null, Objects.requireNonNull(name, "name"), StorageType.BF16, 0);
+        }
+
+        /** The same model with another cache dtype and context. */
+        public Settings withCache(StorageType dtype, long contextTokens) {
+            return new Settings(model, preset, dtype, contextTokens);
+        }
+    }
+
+    @Override
+    public ModelInfoReport run(Settings settings, TaskContext ctx) throws ModelFormatException {
+        ctx.checkCancelled();
+        ModelConfig config;
+        String name;
+        Path file = null;
+        GgufFacts gguf = null;
+        if (settings.preset() != null) {
+            config = Presets.byName(settings.preset()).orElseThrow(() -> new IllegalArgumentException(
+                    "unknown preset '" + settings.preset() + "' (known: " + String.join(", ", Presets.names())
+                            + ")"));
+            name = settings.preset();
+        } else {
+            file = settings.model().toAbsolutePath().normalize();
+            boolean isGguf = ModelFiles.isGguf(file);
+            ctx.message(isGguf ? "reading the GGUF metadata" : "reading config.json");
+            config = ModelFiles.config(settings.model());
+            name = file.getFileName() == null ? "model" : file.getFileName().toString();
+            if (isGguf) {
+                ctx.checkCancelled();
+                gguf = GgufFacts.read(file);
+            }
+        }
+        long context = settings.context() > 0 ? settings.context() : config.maxPositionEmbeddings();
+        return new ModelInfoReport(name, file, settings.preset(), ArchitectureSummary.of(config),
+                settings.cacheDtype(), context, gguf);
+    }
+}
