@@ -148,7 +148,8 @@ public final class ComparisonTable {
         return file;
     }
 
-    private static void appendCsv(StringBuilder sb, List<String> cells) {
+    /** Appends one CSV record (RFC 4180 quoting, CRLF). */
+    static void appendCsv(StringBuilder sb, List<String> cells) {
         for (int i = 0; i < cells.size(); i++) {
             if (i > 0) {
                 sb.append(',');
