@@ -1,5 +1,6 @@
 package io.plmwb.experiments.rounds;
 
+import io.plmwb.engine.runtime.LoadedModel;
 import io.plmwb.engine.task.TaskContext;
 import io.plmwb.engine.tokenizer.PlmTokenizer;
 import io.plmwb.experiments.study.Study;
@@ -32,6 +33,15 @@ public final class RoundsStudy implements Study<RoundsStudy.Settings, RoundsRepo
         public static Tokens load(Path dir) {
             Path abs = dir.toAbsolutePath().normalize();
             return new Tokens(abs.getFileName() == null ? abs.toString() : abs.getFileName().toString(), dir, null);
+        }
+
+        /** The tokenizer of a loaded model, named by its checkpoint (null without a model). */
+        public static Tokens of(LoadedModel model) {
+            if (model == null) {
+                return null;
+            }
+            Path c = model.checkpoint();
+            return of(c.getFileName() == null ? c.toString() : c.getFileName().toString(), model.tokenizer());
         }
 
         /** A tokenizer already open, named {@code name} in the rounds. */
