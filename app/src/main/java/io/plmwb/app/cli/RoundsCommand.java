@@ -27,15 +27,16 @@ import picocli.CommandLine.Option;
                 + "error, wins/losses/draws, discrete win rate, seeded bootstrap 95%% interval, average length, a "
                 + "length-adjusted win rate (an approximation of AlpacaEval's LC without its instruction-difficulty "
                 + "term) and round-vs-round paired comparisons on shared prompts.",
-            "With --out DIR it also writes the charts (PNG/SVG/PDF + CSV), the comparison table (CSV + Markdown) and the "
-                + "statistics (rounds-stats.csv, rounds-paired.csv), the same files as the workspace's Export all."},
+            "With --out DIR it also writes the charts (PNG/SVG/PDF + CSV), the comparison table (CSV + Markdown) and "
+                + "the statistics (rounds-stats.csv, rounds-paired.csv): the files of the workspace's Export all."},
         subcommands = {RoundsCommand.Stats.class, RoundsCommand.Export.class, RoundsGenerateCommand.class})
 public final class RoundsCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     RoundsInputs inputs = new RoundsInputs();
 
-    @Option(names = "--out", paramLabel = "DIR", description = "also export charts and the comparison table here")
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "also export the charts, the comparison table and the statistics here")
     Path out;
 
     @Option(names = "--bootstrap", defaultValue = "2000", paramLabel = "N",
