@@ -145,8 +145,8 @@ public final class RoundsCommand implements Callable<Integer> {
         err.flush();
         List<Path> written = List.of();
         if (out != null) {
-            int steps = -1;
-            if (stepsOf != null && (steps = report.roundNamed(stepsOf)) < 0) {
+            int steps = stepsOf == null ? -1 : report.roundNamed(stepsOf);
+            if (stepsOf != null && steps < 0) {
                 throw new BadInputException("--steps-of: no round is named '" + stepsOf + "'");
             }
             written = new BundleWriter().write(report.bundle(new RoundsReport.Selection(overlays, steps, null)), out,
