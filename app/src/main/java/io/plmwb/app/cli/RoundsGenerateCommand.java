@@ -1,24 +1,14 @@
 package io.plmwb.app.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.plmwb.engine.graph.GraphCache;
-import io.plmwb.engine.runtime.LoadedModel;
 import io.plmwb.engine.runtime.ModelLoader;
-import io.plmwb.experiments.rounds.ImportIssue;
-import io.plmwb.experiments.rounds.NativeRoundsFormat;
-import io.plmwb.experiments.rounds.PromptSet;
 import io.plmwb.experiments.rounds.RefinementGenerator;
-import io.plmwb.experiments.rounds.RefinementStep;
-import io.plmwb.experiments.rounds.Round;
 import io.plmwb.experiments.rounds.RoundFormatException;
-import io.plmwb.experiments.rounds.RoundPrompt;
+import io.plmwb.experiments.rounds.RoundsGenerationReport;
+import io.plmwb.experiments.rounds.RoundsGenerationStudy;
 import io.plmwb.experiments.rounds.SelectionRule;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -97,101 +87,31 @@ public final class RoundsGenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         LoadOptions.requireCheckpointFolder(model);
-        List<Round> existing = new ArrayList<>();
-        if (append && Files.exists(out)) {
-            try {
-                io.plmwb.experiments.rounds.ImportResult r = NativeRoundsFormat.read(out);
-                if (!r.issues().isEmpty()) {
-                    throw new BadInputException("--append: " + r.issues().get(0)
-                            + " (fix the file first; it is not rewritten)");
-                }
-                existing.addAll(r.rounds());
-            } catch (RoundFormatException e) {
-                throw new BadInputException("--append: " + e.getMessage());
-            }
-            if (existing.stream().anyMatch(r -> r.index() == roundIndex)) {
-                throw new BadInputException("--append: " + out + " already has round " + roundIndex);
-            }
-        } else if (!overwrite && Files.exists(out)) {
-            throw new BadInputException(out + " exists (use --overwrite to replace it, or --append)");
-        }
-        SelectionRule selection = SelectionRule.parse(rule);
-        RefinementGenerator.Settings settings = new RefinementGenerator.Settings(
+        RefinementGenerator.Settings generation = new RefinementGenerator.Settings(
                 roundName != null ? roundName : "round " + roundIndex, roundIndex, steps,
-                answerTemplate.replace("\\n", "\n"), refineTemplate.replace("\\n", "\n"), maxTokens, temperature, seed,
-                selection);
-        List<ImportIssue> issues = new ArrayList<>();
-        List<PromptSet.Prompt> list;
-        try {
-            list = PromptSet.read(prompts, issues);
-        } catch (RoundFormatException e) {
-            throw new BadInputException(e.getMessage());
-        }
-        PrintWriter pw = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        issues.forEach(i -> err.println("workbench rounds generate: warning: " + i));
+                answerTemplate.replace("\\n", "\n"), refineTemplate.replace("\\n", "\n"), maxTokens, temperature,
+                seed, SelectionRule.parse(rule));
         ModelLoader.Options load = loadOptions.apply(ModelLoader.Options.defaults(), threads)
                 .withCache(GraphCache.atDefaultLocation());
-        CliProgress loading = new CliProgress(err, "load");
-        LoadedModel m;
+        RoundsGenerationStudy.Settings settings = new RoundsGenerationStudy.Settings(model, prompts, generation, out,
+                overwrite, append, load);
+        PrintWriter pw = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        CliProgress progress = new CliProgress(err, "rounds generate");
+        RoundsGenerationReport report;
         try {
-            m = ModelLoader.load(model, load, loading);
+            report = new RoundsGenerationStudy().run(settings, progress);
+        } catch (RoundFormatException e) {
+            throw new BadInputException(e.getMessage());
         } finally {
-            loading.done();
+            progress.done();
         }
-        Round round;
-        long t0 = System.nanoTime();
-        try (m) {
-            if (m.synthetic()) {
-                err.println("workbench rounds generate: SYNTHETIC checkpoint (random weights): the text is noise");
-            }
-            CliProgress progress = new CliProgress(err, "rounds generate");
-            try {
-                round = RefinementGenerator.generate(m, list, settings, progress);
-            } finally {
-                progress.done();
-            }
+        report.issues().forEach(i -> err.println("workbench rounds generate: warning: " + i));
+        if (report.synthetic()) {
+            err.println("workbench rounds generate: SYNTHETIC checkpoint (random weights): the text is noise");
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        existing.add(round);
-        NativeRoundsFormat.write(out, existing, overwrite || append);
-        if (json) {
-            ObjectNode o = CliJson.object();
-            o.put("out", out.toString());
-            o.put("round", round.name());
-            o.put("index", round.index());
-            o.put("prompts", round.prompts().size());
-            o.put("steps", steps);
-            o.put("rule", selection.name());
-            o.put("seconds", Math.round(seconds * 100) / 100.0);
-            ArrayNode ps = o.putArray("pairs");
-            for (RoundPrompt p : round.prompts()) {
-                ObjectNode po = ps.addObject();
-                po.put("id", p.id());
-                po.put("steps", p.steps().size());
-                if (p.pair() != null) {
-                    po.put("chosen", p.pair().chosenStep());
-                    po.put("rejected", p.pair().rejectedStep());
-                } else {
-                    po.putNull("chosen");
-                    po.putNull("rejected");
-                }
-                ArrayNode lp = po.putArray("mean_logprob");
-                for (RefinementStep s : p.steps()) {
-                    Double v = s.score(SelectionRule.MEAN_LOGPROB);
-                    if (v == null) {
-                        lp.addNull();
-                    } else {
-                        lp.add(v);
-                    }
-                }
-            }
-            pw.println(CliJson.pretty(o));
-        } else {
-            long pairs = round.prompts().stream().filter(p -> p.pair() != null).count();
-            pw.printf("wrote %s: %d prompts × %d steps, %d pairs by %s, %.1f s%n", out, round.prompts().size(),
-                    steps + 1, pairs, selection.name(), seconds);
-        }
+        err.flush();
+        pw.println(json ? CliJson.pretty(report.toJson()) : report.text());
         pw.flush();
         return 0;
     }

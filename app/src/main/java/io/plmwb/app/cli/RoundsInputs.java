@@ -1,14 +1,10 @@
 package io.plmwb.app.cli;
 
-import io.plmwb.engine.format.ModelFormatException;
 import io.plmwb.engine.task.TaskContext;
-import io.plmwb.engine.tokenizer.PlmTokenizer;
-import io.plmwb.experiments.rounds.ImportIssue;
-import io.plmwb.experiments.rounds.ImportResult;
-import io.plmwb.experiments.rounds.Round;
 import io.plmwb.experiments.rounds.RoundFormatException;
 import io.plmwb.experiments.rounds.RoundImporters;
-import io.plmwb.experiments.rounds.RoundTokens;
+import io.plmwb.experiments.rounds.RoundsReport;
+import io.plmwb.experiments.rounds.RoundsStudy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,13 +27,17 @@ public final class RoundsInputs {
             description = "count answer lengths in tokens of this checkpoint's tokenizer.json as well")
     Path tokenizer;
 
-    /** What was read. */
-    record Loaded(List<Round> rounds, List<ImportIssue> issues) {
-    }
-
-    Loaded load() {
+    /**
+     * The study's settings: the rounds with their annotations attached, the tokenizer and the bootstrap.
+     *
+     * @throws BadInputException no --round, or an --annotations NAME that no round has
+     */
+    RoundsStudy.Settings settings(int bootstrap, long seed) {
         if (rounds.isEmpty()) {
             throw new BadInputException("give at least one --round [NAME=]PATH");
+        }
+        if (bootstrap < 1) {
+            throw new BadInputException("--bootstrap must be ≥ 1");
         }
         List<RoundImporters.Source> sources = new ArrayList<>();
         for (String r : rounds) {
@@ -64,21 +64,16 @@ public final class RoundsInputs {
             }
             sources.set(target, sources.get(target).withAnnotations(spec.path()));
         }
-        ImportResult r;
+        return new RoundsStudy.Settings(sources, tokenizer == null ? null : RoundsStudy.Tokens.load(tokenizer),
+                bootstrap, seed);
+    }
+
+    /** Runs the study; a round file that yields nothing is bad input (exit 2). */
+    static RoundsReport run(RoundsStudy.Settings settings) throws Exception {
         try {
-            r = RoundImporters.load(sources);
+            return new RoundsStudy().run(settings, TaskContext.none());
         } catch (RoundFormatException e) {
             throw new BadInputException(e.getMessage());
         }
-        List<Round> out = r.rounds();
-        if (tokenizer != null) {
-            try (PlmTokenizer tok = PlmTokenizer.load(tokenizer)) {
-                String name = tokenizer.toAbsolutePath().normalize().getFileName().toString();
-                out = RoundTokens.count(out, tok, name, TaskContext.none());
-            } catch (ModelFormatException e) {
-                throw new BadInputException(e.getMessage());
-            }
-        }
-        return new Loaded(out, r.issues());
     }
 }

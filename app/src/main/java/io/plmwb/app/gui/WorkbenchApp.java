@@ -53,7 +53,8 @@ public class WorkbenchApp extends Application {
         ModelsViewModel models = new ModelsViewModel(executor, javafx.application.Platform::runLater,
                 settings.engineThreads, current, io.plmwb.views.common.Dialogs.service());
         sparsity = new SparsityViewModel(executor, current, settings.engineThreads);
-        RoundsViewModel rounds = new RoundsViewModel(executor, current);
+        RoundsViewModel rounds = new RoundsViewModel(executor, current,
+                io.plmwb.views.common.Dialogs.service());
         SchedulesViewModel schedules = new SchedulesViewModel(executor, bundledModels());
         latency = new LatencyViewModel(executor, current, settings.engineThreads, io.plmwb.views.common.Dialogs.service());
         MainViewModel.OpenRouter router = (OpenTarget target) -> switch (target.kind()) {

@@ -1,10 +1,8 @@
 package io.plmwb.experiments.rounds;
 
+import io.plmwb.engine.io.AtomicFiles;
 import java.io.IOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -137,18 +135,11 @@ public final class ComparisonTable {
         } else {
             throw new IllegalArgumentException(file + ": the table is written as .csv or .md");
         }
-        if (!overwrite && Files.exists(file)) {
-            throw new FileAlreadyExistsException(file.toString(), null, "exists (not overwritten)");
-        }
-        Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            w.write(text);
-        }
-        return file;
+        return AtomicFiles.write(file, overwrite, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static void appendCsv(StringBuilder sb, List<String> cells) {
+    /** Appends one CSV record (RFC 4180 quoting, CRLF). */
+    static void appendCsv(StringBuilder sb, List<String> cells) {
         for (int i = 0; i < cells.size(); i++) {
             if (i > 0) {
                 sb.append(',');

@@ -46,6 +46,7 @@ public final class RoundsView extends FxmlWorkspace {
     @FXML private Label statusLabel;
     @FXML private Button openButton;
     @FXML private Button exportTableButton;
+    @FXML private Button exportAllButton;
     @FXML private Button addButton;
     @FXML private ComboBox<ColumnMode> modeBox;
     @FXML private ComboBox<String> stepsRoundBox;
@@ -90,8 +91,11 @@ public final class RoundsView extends FxmlWorkspace {
         rootPane.setId("rounds-workspace");
         sourceLabel.textProperty().bind(model.sourceProperty());
         statusLabel.textProperty().bind(model.statusProperty());
-        exportTableButton.disableProperty().bind(model.comparisonProperty().isNull());
-        addButton.disableProperty().bind(model.comparisonProperty().isNull());
+        exportTableButton.disableProperty().bind(model.reportProperty().isNull());
+        exportAllButton.disableProperty().bind(model.reportProperty().isNull());
+        exportAllButton.setTooltip(new Tooltip("Charts (PNG, SVG, PDF, CSV), the table of the shown prompts (CSV, "
+                + "Markdown) and the statistics into a folder: the files of workbench rounds --out"));
+        addButton.disableProperty().bind(model.reportProperty().isNull());
         addButton.setTooltip(new Tooltip("Add the rounds of another file (e.g. the next round's model_outputs.json, "
                 + "whose annotations.json beside it is read too)"));
 
@@ -237,7 +241,7 @@ public final class RoundsView extends FxmlWorkspace {
     private void fillColumns() {
         columnsBox.getChildren().clear();
         if (model.columns().isEmpty()) {
-            Label none = new Label(model.comparisonProperty().get() == null
+            Label none = new Label(model.reportProperty().get() == null
                     ? "Open a rounds file (plmwb JSONL, AlpacaEval model_outputs.json / annotations.json or folder, "
                     + "Arena-Hard answers) or generate a round in the Generate tab."
                     : "No prompt matches the filters.");
@@ -465,6 +469,16 @@ public final class RoundsView extends FxmlWorkspace {
         File f = chooser.showSaveDialog(exportTableButton.getScene().getWindow());
         if (f != null) {
             model.exportTable(f.toPath());
+        }
+    }
+
+    @FXML
+    private void onExportAll() {
+        javafx.stage.DirectoryChooser chooser = new javafx.stage.DirectoryChooser();
+        chooser.setTitle("Folder for the rounds charts, table and statistics");
+        File d = chooser.showDialog(exportAllButton.getScene().getWindow());
+        if (d != null) {
+            model.exportAll(d.toPath());
         }
     }
 

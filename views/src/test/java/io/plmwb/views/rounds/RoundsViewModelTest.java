@@ -34,7 +34,7 @@ class RoundsViewModelTest {
     @BeforeEach
     void setUp() {
         Dialogs.setSink(messages::add);
-        vm = new RoundsViewModel(new SyncTaskExecutor(), new CurrentModel());
+        vm = new RoundsViewModel(new SyncTaskExecutor(), new CurrentModel(), Dialogs.service());
     }
 
     @AfterEach
@@ -149,7 +149,7 @@ class RoundsViewModelTest {
         CurrentModel current = new CurrentModel();
         Path nano = Path.of(System.getProperty("plmwb.root", ".."), "datasets", "models", "plm-nano");
         current.show("plm-nano", nano, io.plmwb.engine.model.ConfigLoader.load(nano));
-        RoundsViewModel g = new RoundsViewModel(new SyncTaskExecutor(), current);
+        RoundsViewModel g = new RoundsViewModel(new SyncTaskExecutor(), current, Dialogs.service());
         assertTrue(g.canGenerate());
         Path prompts = dir.resolve("p.txt");
         Files.writeString(prompts, "And God said\nBlessed are the meek\n");
