@@ -119,7 +119,9 @@ public class WorkbenchApp extends Application {
         }
         Path initial = initialModel();
         if (initial != null) {
-            mainModel.open(initial, start.isEmpty());
+            // the bundled model fills Models without taking the user away from the workspace they were in last time
+            boolean restored = mainModel.workspaceProperty().get() != WorkspaceId.MODELS;
+            mainModel.open(initial, start.isEmpty() && !restored);
         } else {
             models.showPreset("plm-1.8b");
             mainModel.setStatus("No bundled model found; showing the PLM-1.8B architecture. Open a checkpoint with Ctrl+O.");
