@@ -8,7 +8,7 @@ import io.plmwb.engine.latency.LatencyProfiler;
 import io.plmwb.engine.latency.LatencyResult;
 import io.plmwb.engine.latency.LayerBreakdown;
 import io.plmwb.engine.latency.Stat;
-import io.plmwb.engine.model.ConfigLoader;
+import io.plmwb.engine.checkpoint.ConfigLoader;
 import io.plmwb.engine.model.ModelConfig;
 import io.plmwb.engine.runtime.ModelLoader;
 import io.plmwb.experiments.chart.ChartExportService;

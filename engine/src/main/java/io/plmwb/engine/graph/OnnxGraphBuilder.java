@@ -182,7 +182,7 @@ public final class OnnxGraphBuilder {
                     .addMetadataProps(meta("plmwb.vocab", Integer.toString(cfg.vocabSize())))
                     .addMetadataProps(meta(PAST_SHAPES_KEY, pastShapes(past)))
                     .addMetadataProps(meta("plmwb.probes", options.sparsityProbes()
-                            ? io.plmwb.engine.probe.ProbeGrid.describe() : "none"))
+                            ? io.plmwb.engine.graph.ProbeGrid.describe() : "none"))
                     .build();
         }
         try (OutputStream out = Files.newOutputStream(onnxFile)) {
@@ -580,7 +580,7 @@ public final class OnnxGraphBuilder {
     }
 
     /**
-     * Reduces the activation a [T, F] of one layer to its probe tensors (see {@link io.plmwb.engine.probe.ProbeGrid},
+     * Reduces the activation a [T, F] of one layer to its probe tensors (see {@link io.plmwb.engine.graph.ProbeGrid},
      * decisions 0012 and 0013); {@link #finishProbes} stacks them over the layers into four graph outputs:
      * {@code probe.token_fires} int32 [L·E, T, 1]: per layer, grid point ε_e and token, how many of the F activations
      * have |a| &gt; ε_e (ε₀ = 0); {@code probe.neuron_fires} int32 [L·M, 1, F]: per layer and neuron, on how many of
@@ -594,19 +594,19 @@ public final class OnnxGraphBuilder {
      * are the signed values. Nothing of size T×F leaves the graph.
      */
     private void probe(String n, String a, int f, boolean nonNegative) {
-        int eps = io.plmwb.engine.probe.ProbeGrid.EPSILONS;
+        int eps = io.plmwb.engine.graph.ProbeGrid.EPSILONS;
         String abs = nonNegative ? a : g.op(n + "/abs", "Abs", a);
         if (probeGrid == null) {
             float[] grid = new float[eps];
             for (int e = 0; e < eps; e++) {
-                grid[e] = (float) io.plmwb.engine.probe.ProbeGrid.epsilon(e);
+                grid[e] = (float) io.plmwb.engine.graph.ProbeGrid.epsilon(e);
             }
             probeGrid = g.f32Tensor("probe/epsilons", grid, eps, 1, 1);
             // ones [1, T] for the per-neuron sums over T (T = the step's token count = input_ids' second dimension)
             probeOnesT = g.op("probe/ones_t", "Expand", g.fill(TensorProto.DataType.UINT8, 1, 1, 1),
                     g.op("probe/ids_shape", "Shape", "input_ids"));
         }
-        int m = io.plmwb.engine.probe.ProbeGrid.NEURON_EPSILONS;
+        int m = io.plmwb.engine.graph.ProbeGrid.NEURON_EPSILONS;
         String gt = g.op(n + "/gt", "Greater", abs, probeGrid);
         String firesU8 = g.op(n + "/fires_u8", "Cast", new String[] {gt},
                 attr("to", (long) TensorProto.DataType.UINT8.getNumber()));
@@ -616,13 +616,13 @@ public final class OnnxGraphBuilder {
         if (m != eps) {
             long[] rows = new long[m];
             for (int i = 0; i < m; i++) {
-                rows[i] = io.plmwb.engine.probe.ProbeGrid.neuronGridIndex(i);
+                rows[i] = io.plmwb.engine.graph.ProbeGrid.neuronGridIndex(i);
             }
             neuronInput = g.op(n + "/neuron_rows", "Gather", new String[] {firesU8, g.ints(rows)}, attr("axis", 0L));
         }
         probeParts.get(1).add(g.op(n + "/neuron_fires", "MatMulInteger", probeOnesT, neuronInput));
         // top-k neurons by |a|, with signed values
-        int top = Math.min(io.plmwb.engine.probe.ProbeGrid.TOP_K, f);
+        int top = Math.min(io.plmwb.engine.graph.ProbeGrid.TOP_K, f);
         String[] tk = g.opMulti(n + "/topk", "TopK", new String[] {abs, g.ints(top)},
                 new String[] {n + "/top_abs", n + "/top_indices"}, attr("axis", -1L), attr("largest", 1L),
                 attr("sorted", 0L));
@@ -633,10 +633,10 @@ public final class OnnxGraphBuilder {
 
     /** Stacks the layers' probe tensors into the four probe outputs (see {@link #probe}). */
     private void finishProbes() {
-        int eps = io.plmwb.engine.probe.ProbeGrid.EPSILONS;
-        int m = io.plmwb.engine.probe.ProbeGrid.NEURON_EPSILONS;
+        int eps = io.plmwb.engine.graph.ProbeGrid.EPSILONS;
+        int m = io.plmwb.engine.graph.ProbeGrid.NEURON_EPSILONS;
         int f = cfg.intermediateSize();
-        long top = Math.min(io.plmwb.engine.probe.ProbeGrid.TOP_K, f);
+        long top = Math.min(io.plmwb.engine.graph.ProbeGrid.TOP_K, f);
         long layers = cfg.numLayers();
         String[] what = {"token_fires", "neuron_fires", "top_values", "top_indices"};
         for (int i = 0; i < what.length; i++) {

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.plmwb.engine.format.SafetensorsFile;
-import io.plmwb.engine.model.ConfigLoader;
+import io.plmwb.engine.checkpoint.ConfigLoader;
 import io.plmwb.engine.model.ModelConfig;
 import io.plmwb.engine.model.Presets;
 import io.plmwb.engine.testutil.Fixtures;

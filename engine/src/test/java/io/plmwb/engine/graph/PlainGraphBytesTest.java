@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.plmwb.engine.format.SafetensorsCheckpoint;
 import io.plmwb.engine.format.WeightSource;
-import io.plmwb.engine.format.gguf.GgufCheckpoint;
-import io.plmwb.engine.model.ConfigLoader;
+import io.plmwb.engine.checkpoint.GgufCheckpoint;
+import io.plmwb.engine.checkpoint.ConfigLoader;
 import io.plmwb.engine.model.ModelConfig;
 import io.plmwb.engine.model.ModelFamily;
 import io.plmwb.engine.task.TaskContext;

@@ -1,5 +1,6 @@
 package io.plmwb.engine.model;
 
+import io.plmwb.engine.checkpoint.ConfigLoader;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

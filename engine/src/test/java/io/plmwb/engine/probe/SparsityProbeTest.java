@@ -1,5 +1,6 @@
 package io.plmwb.engine.probe;
 
+import io.plmwb.engine.graph.ProbeGrid;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

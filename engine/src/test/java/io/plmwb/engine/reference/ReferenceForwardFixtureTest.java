@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.plmwb.engine.format.SafetensorsCheckpoint;
-import io.plmwb.engine.model.ConfigLoader;
+import io.plmwb.engine.checkpoint.ConfigLoader;
 import io.plmwb.engine.model.ModelConfig;
 import io.plmwb.engine.testutil.Fixture;
 import org.junit.jupiter.api.Test;

@@ -9,7 +9,7 @@ import io.plmwb.engine.format.SafetensorsCheckpoint;
 import io.plmwb.engine.graph.CacheMode;
 import io.plmwb.engine.graph.GraphOptions;
 import io.plmwb.engine.graph.OnnxGraphBuilder;
-import io.plmwb.engine.model.ConfigLoader;
+import io.plmwb.engine.checkpoint.ConfigLoader;
 import io.plmwb.engine.model.ModelConfig;
 import io.plmwb.engine.task.TaskContext;
 import io.plmwb.engine.testutil.Fixture;

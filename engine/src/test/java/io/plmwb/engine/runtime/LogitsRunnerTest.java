@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.plmwb.engine.graph.CacheMode;
 import io.plmwb.engine.graph.GraphCache;
-import io.plmwb.engine.model.ConfigLoader;
+import io.plmwb.engine.checkpoint.ConfigLoader;
 import io.plmwb.engine.task.TaskContext;
 import io.plmwb.engine.testutil.TinyModels;
 import io.plmwb.engine.testutil.TinyModels.Tiny;

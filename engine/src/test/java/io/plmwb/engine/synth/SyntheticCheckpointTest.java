@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.plmwb.engine.format.CheckpointLayout;
+import io.plmwb.engine.checkpoint.CheckpointLayout;
 import io.plmwb.engine.format.DType;
 import io.plmwb.engine.format.HalfFloat;
 import io.plmwb.engine.format.SafetensorsCheckpoint;
 import io.plmwb.engine.format.SafetensorsFile;
-import io.plmwb.engine.model.ConfigLoader;
+import io.plmwb.engine.checkpoint.ConfigLoader;
 import io.plmwb.engine.model.ModelConfig;
 import io.plmwb.engine.model.ModelFamily;
 import io.plmwb.engine.model.Presets;

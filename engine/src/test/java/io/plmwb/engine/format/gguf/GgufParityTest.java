@@ -1,5 +1,6 @@
 package io.plmwb.engine.format.gguf;
 
+import io.plmwb.engine.checkpoint.GgufCheckpoint;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,11 +1,16 @@
-package io.plmwb.engine.format.gguf;
+package io.plmwb.engine.checkpoint;
 
+import io.plmwb.engine.format.gguf.Dequantizer;
+import io.plmwb.engine.format.gguf.GgufValueType;
+import io.plmwb.engine.format.gguf.GgufWriter;
+import io.plmwb.engine.format.gguf.GgufValue;
+import io.plmwb.engine.format.gguf.GgmlType;
+import io.plmwb.engine.format.gguf.Quantizer;
+import io.plmwb.engine.tokenizer.GgufTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.plmwb.engine.format.CheckpointLayout;
 import io.plmwb.engine.format.ModelFormatException;
 import io.plmwb.engine.format.SafetensorsCheckpoint;
-import io.plmwb.engine.model.ConfigLoader;
 import io.plmwb.engine.model.ModelConfig;
 import io.plmwb.engine.model.ModelFamily;
 import io.plmwb.engine.task.TaskContext;

@@ -1,5 +1,9 @@
-package io.plmwb.engine.format;
+package io.plmwb.engine.checkpoint;
 
+import io.plmwb.engine.format.ModelFormatException;
+import io.plmwb.engine.format.WeightSource;
+import io.plmwb.engine.format.SafetensorsCheckpoint;
+import io.plmwb.engine.format.SafetensorsFile;
 import io.plmwb.engine.model.ModelConfig;
 import io.plmwb.engine.model.ModelFamily;
 import java.util.ArrayList;

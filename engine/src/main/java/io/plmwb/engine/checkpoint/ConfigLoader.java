@@ -1,5 +1,8 @@
-package io.plmwb.engine.model;
+package io.plmwb.engine.checkpoint;
 
+import io.plmwb.engine.model.ModelConfig;
+import io.plmwb.engine.model.RopeScaling;
+import io.plmwb.engine.model.ModelFamily;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,12 +1,15 @@
-package io.plmwb.engine.format.gguf;
+package io.plmwb.engine.checkpoint;
 
+import io.plmwb.engine.format.gguf.GgufWeights;
+import io.plmwb.engine.format.gguf.GgufFile;
+import io.plmwb.engine.format.gguf.GgmlType;
+import io.plmwb.engine.format.gguf.GgufTensor;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.plmwb.engine.format.DType;
 import io.plmwb.engine.format.ModelFormatException;
 import io.plmwb.engine.format.TensorInfo;
 import io.plmwb.engine.format.WeightSource;
-import io.plmwb.engine.model.ConfigLoader;
 import io.plmwb.engine.model.ModelConfig;
 import io.plmwb.engine.model.ModelFamily;
 import java.nio.file.Path;
@@ -38,7 +41,7 @@ import java.util.regex.Pattern;
  * not permuted (PLM rotates adjacent pairs itself: the fixture README checks it) and qwen2 is run by llama.cpp with
  * NeoX RoPE, unpermuted.
  */
-public final class GgufCheckpoint implements WeightSource {
+public final class GgufCheckpoint implements GgufWeights {
 
     /** Metadata key marking a GGUF written from a synthetic (random-weight) checkpoint. */
     public static final String SYNTHETIC_KEY = "plmwb.synthetic";
@@ -313,7 +316,7 @@ public final class GgufCheckpoint implements WeightSource {
      * Undoes llama.cpp's {@code permute(w, n_head)}: per head of {@code d} rows, GGUF row {@code 2i + j} (j ∈ {0,1})
      * is HF row {@code i + j·d/2}.
      */
-    static float[] unpermute(float[] w, int heads, int rowLen) {
+    public static float[] unpermute(float[] w, int heads, int rowLen) {
         int rows = w.length / rowLen;
         int d = rows / heads;
         float[] out = new float[w.length];
@@ -330,7 +333,7 @@ public final class GgufCheckpoint implements WeightSource {
     }
 
     /** llama.cpp's {@code permute}: the inverse of {@link #unpermute}. */
-    static float[] permute(float[] w, int heads, int rowLen) {
+    public static float[] permute(float[] w, int heads, int rowLen) {
         int rows = w.length / rowLen;
         int d = rows / heads;
         float[] out = new float[w.length];
