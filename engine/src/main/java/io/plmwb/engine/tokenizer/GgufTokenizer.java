@@ -1,11 +1,11 @@
 package io.plmwb.engine.tokenizer;
 
-import io.plmwb.engine.format.gguf.GgufFile;
-import io.plmwb.engine.format.gguf.GgufValueType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.plmwb.engine.format.ModelFormatException;
+import io.plmwb.engine.format.gguf.GgufFile;
+import io.plmwb.engine.format.gguf.GgufValueType;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;

@@ -3,16 +3,16 @@ package io.plmwb.engine.graph;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.plmwb.engine.checkpoint.ConfigLoader;
+import io.plmwb.engine.checkpoint.GgufCheckpoint;
+import io.plmwb.engine.family.llama.LlamaFamily;
+import io.plmwb.engine.family.qwen2.Qwen2Family;
 import io.plmwb.engine.format.SafetensorsCheckpoint;
 import io.plmwb.engine.format.WeightSource;
-import io.plmwb.engine.checkpoint.GgufCheckpoint;
-import io.plmwb.engine.checkpoint.ConfigLoader;
 import io.plmwb.engine.model.ModelConfig;
-import io.plmwb.engine.model.ModelFamily;
 import io.plmwb.engine.task.TaskContext;
 import io.plmwb.engine.testutil.Fixture;
 import io.plmwb.engine.testutil.TinyModels;
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,8 +48,8 @@ class PlainGraphBytesTest {
         Path gguf = Fixture.shared().resolve("fixtures/gguf/gguf/plm-tiny-Q8_0.gguf");
         TinyModels.Tiny plm = TinyModels.plm(7, null);
         TinyModels.Tiny plmQ = TinyModels.plm(8, 32);
-        TinyModels.Tiny llama = TinyModels.gqa(9, ModelFamily.LLAMA);
-        TinyModels.Tiny qwen = TinyModels.gqa(10, ModelFamily.QWEN2);
+        TinyModels.Tiny llama = TinyModels.gqa(9, LlamaFamily.ID);
+        TinyModels.Tiny qwen = TinyModels.gqa(10, Qwen2Family.ID);
         ModelConfig ggufCfg;
         try (GgufCheckpoint c = GgufCheckpoint.open(gguf)) {
             ggufCfg = c.config();

@@ -1,6 +1,5 @@
 package io.plmwb.engine.model;
 
-import io.plmwb.engine.checkpoint.ConfigLoader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.plmwb.engine.checkpoint.ConfigLoader;
+import io.plmwb.engine.family.plm.PlmFamily;
 import io.plmwb.engine.format.ModelFormatException;
 import io.plmwb.engine.testutil.Fixtures;
 import java.nio.file.Files;
@@ -26,7 +27,7 @@ class ConfigLoaderTest {
     @Test
     void loadsTheFixture() throws Exception {
         ModelConfig c = ConfigLoader.load(Fixtures.hf());
-        assertEquals(ModelFamily.PLM, c.family());
+        assertEquals(PlmFamily.ID, c.family());
         assertEquals(512, c.vocabSize());
         assertEquals(256, c.hiddenSize());
         assertEquals(512, c.intermediateSize());

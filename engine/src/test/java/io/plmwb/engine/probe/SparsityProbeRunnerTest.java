@@ -1,11 +1,11 @@
 package io.plmwb.engine.probe;
 
-import io.plmwb.engine.graph.ProbeGrid;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.plmwb.engine.graph.GraphCache;
+import io.plmwb.engine.graph.ProbeGrid;
 import io.plmwb.engine.runtime.GeneratedToken;
 import io.plmwb.engine.runtime.GenerationOptions;
 import io.plmwb.engine.runtime.GenerationResult;

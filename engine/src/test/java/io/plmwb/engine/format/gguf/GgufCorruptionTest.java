@@ -1,10 +1,10 @@
 package io.plmwb.engine.format.gguf;
 
-import io.plmwb.engine.checkpoint.GgufCheckpoint;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.plmwb.engine.checkpoint.GgufCheckpoint;
 import io.plmwb.engine.format.ModelFormatException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,18 +1,18 @@
 package io.plmwb.engine.format.gguf;
 
-import io.plmwb.engine.tokenizer.GgufTokenizer;
-import io.plmwb.engine.checkpoint.GgufCheckpoint;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.plmwb.engine.checkpoint.ConfigLoader;
+import io.plmwb.engine.checkpoint.GgufCheckpoint;
 import io.plmwb.engine.format.HalfFloat;
 import io.plmwb.engine.format.SafetensorsCheckpoint;
 import io.plmwb.engine.format.SafetensorsFile;
-import io.plmwb.engine.checkpoint.ConfigLoader;
 import io.plmwb.engine.model.ModelConfig;
 import io.plmwb.engine.testutil.Fixture;
+import io.plmwb.engine.tokenizer.GgufTokenizer;
 import io.plmwb.engine.tokenizer.PlmTokenizer;
 import java.nio.file.Path;
 import java.util.EnumSet;
