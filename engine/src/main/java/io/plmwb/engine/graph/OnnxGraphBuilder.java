@@ -418,5 +418,4 @@ public final class OnnxGraphBuilder {
         }
         g.opMulti("head/logits", "Reshape", new String[] {l, g.ints(1, -1, cfg.vocabSize())}, new String[] {"logits"});
     }
-
 }

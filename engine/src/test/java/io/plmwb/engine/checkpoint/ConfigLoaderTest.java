@@ -1,4 +1,4 @@
-package io.plmwb.engine.model;
+package io.plmwb.engine.checkpoint;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -7,9 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.plmwb.engine.checkpoint.ConfigLoader;
 import io.plmwb.engine.family.plm.PlmFamily;
 import io.plmwb.engine.format.ModelFormatException;
+import io.plmwb.engine.model.ModelConfig;
+import io.plmwb.engine.model.Presets;
 import io.plmwb.engine.testutil.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
