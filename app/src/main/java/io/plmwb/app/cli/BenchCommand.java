@@ -11,7 +11,7 @@ import io.plmwb.engine.bench.ModeBenchmark;
 import io.plmwb.engine.bench.ModelCost;
 import io.plmwb.engine.graph.CacheMode;
 import io.plmwb.engine.graph.GraphCache;
-import io.plmwb.engine.model.ConfigLoader;
+import io.plmwb.engine.checkpoint.ConfigLoader;
 import io.plmwb.engine.model.ModelConfig;
 import io.plmwb.engine.runtime.LoadedModel;
 import io.plmwb.engine.runtime.ModelLoader;

@@ -1,7 +1,7 @@
 package io.plmwb.app.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.plmwb.engine.format.gguf.GgufConverter;
+import io.plmwb.engine.checkpoint.GgufConverter;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package io.plmwb.app.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.plmwb.engine.probe.ProbeGrid;
+import io.plmwb.engine.graph.ProbeGrid;
 import io.plmwb.engine.probe.SparsityProbeRunner;
 import io.plmwb.engine.runtime.GenerationOptions;
 import io.plmwb.engine.runtime.ModelLoader;

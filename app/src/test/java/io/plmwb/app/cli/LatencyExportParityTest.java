@@ -3,7 +3,7 @@ package io.plmwb.app.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import io.plmwb.engine.model.ConfigLoader;
+import io.plmwb.engine.checkpoint.ConfigLoader;
 import io.plmwb.engine.task.SyncTaskExecutor;
 import io.plmwb.experiments.chart.ChartCsv;
 import io.plmwb.experiments.chart.ChartSpec;

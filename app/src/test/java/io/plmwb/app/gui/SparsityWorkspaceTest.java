@@ -40,7 +40,7 @@ class SparsityWorkspaceTest extends WorkspaceTestBase {
                 result.captures().get(0).zeroFraction(3, 2, 0))), tip);
         assertTrue(tip.contains("top neurons: #"), tip);
         // raising ε recomputes from the counts: same result object, larger zero fractions
-        ROBOT.interact(() -> vm.epsIndexProperty().set(io.plmwb.engine.probe.ProbeGrid.snap(1e-2)));
+        ROBOT.interact(() -> vm.epsIndexProperty().set(io.plmwb.engine.graph.ProbeGrid.snap(1e-2)));
         String raised = ROBOT.lookup("#summaryLabel").queryAs(Label.class).getText();
         assertTrue(vm.resultAProperty().get() == result, "no new capture");
         assertTrue(raised.compareTo(summary) > 0, summary + " → " + raised);

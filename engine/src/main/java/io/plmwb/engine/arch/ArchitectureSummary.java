@@ -2,10 +2,10 @@ package io.plmwb.engine.arch;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.plmwb.engine.family.ModelFamilies;
+import io.plmwb.engine.family.ModelFamily;
 import io.plmwb.engine.model.ModelConfig;
-import io.plmwb.engine.model.ModelFamily;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
 
@@ -21,6 +21,7 @@ public final class ArchitectureSummary {
     static final long WORKSPACE_FLOOR_BYTES = 256L * 1024 * 1024;
 
     private final ModelConfig config;
+    private final ModelFamily family;
     private final Map<String, Long> perLayerTensors;
     private final long embedding;
     private final long lmHead;
@@ -31,36 +32,9 @@ public final class ArchitectureSummary {
 
     private ArchitectureSummary(ModelConfig c) {
         this.config = c;
+        this.family = ModelFamilies.of(c);
         long h = c.hiddenSize();
-        Map<String, Long> t = new LinkedHashMap<>();
-        t.put("input_layernorm", h);
-        if (c.family().isMla()) {
-            long qOut = (long) c.numHeads() * c.qHeadDim();
-            if (c.qLoraRank() == null) {
-                t.put("q_proj", qOut * h);
-            } else {
-                t.put("q_a_proj", (long) c.qLoraRank() * h);
-                t.put("q_a_layernorm", (long) c.qLoraRank());
-                t.put("q_b_proj", qOut * c.qLoraRank());
-            }
-            t.put("kv_a_proj_with_mqa", (long) c.kvAWidth() * h);
-            t.put("kv_a_layernorm", (long) c.kvLoraRank());
-            t.put("kv_b_proj", (long) c.numHeads() * (c.qkNopeHeadDim() + c.vHeadDim()) * c.kvLoraRank());
-            t.put("o_proj", h * c.numHeads() * c.vHeadDim());
-        } else {
-            long q = (long) c.numHeads() * c.headDim();
-            long kv = (long) c.numKvHeads() * c.headDim();
-            t.put("q_proj", q * h + (c.attentionBias() ? q : 0));
-            t.put("k_proj", kv * h + (c.attentionBias() ? kv : 0));
-            t.put("v_proj", kv * h + (c.attentionBias() ? kv : 0));
-            t.put("o_proj", h * q);
-        }
-        t.put("post_attention_layernorm", h);
-        if (gated(c)) {
-            t.put("gate_proj", h * c.intermediateSize());
-        }
-        t.put("up_proj", h * c.intermediateSize());
-        t.put("down_proj", h * c.intermediateSize());
+        Map<String, Long> t = family.perLayerParameters(c);
         this.perLayerTensors = Collections.unmodifiableMap(t);
 
         long norms = 0;
@@ -91,7 +65,7 @@ public final class ArchitectureSummary {
 
     /** True when the MLP is gated (SwiGLU: gate, up, down); PLM's squared ReLU has only up and down. */
     public static boolean gated(ModelConfig c) {
-        return c.family() != ModelFamily.PLM;
+        return ModelFamilies.of(c).gatedMlp();
     }
 
     public ModelConfig config() {
@@ -162,10 +136,8 @@ public final class ArchitectureSummary {
         ModelConfig c = config;
         int mhaHeadDim = c.hiddenSize() / c.numHeads();
         return switch (layout) {
-            case LATENT -> c.family().isMla() ? OptionalLong.of(c.kvAWidth()) : OptionalLong.empty();
-            case EXPANDED -> c.family().isMla()
-                    ? OptionalLong.of((long) c.numHeads() * (c.qHeadDim() + c.vHeadDim()))
-                    : OptionalLong.of(2L * c.numKvHeads() * c.headDim());
+            case LATENT -> family.cacheValuesPerToken(c, true);
+            case EXPANDED -> family.cacheValuesPerToken(c, false);
             case MHA -> OptionalLong.of(2L * c.numHeads() * mhaHeadDim);
             case GQA -> OptionalLong.of(2L * gqaKvHeads() * mhaHeadDim);
         };
@@ -173,10 +145,7 @@ public final class ArchitectureSummary {
 
     /** KV heads of the GQA-equivalent layout: the model's own for GQA models, heads/4 (at least 1) otherwise. */
     public int gqaKvHeads() {
-        if (config.family().isMla() || config.numKvHeads() == config.numHeads()) {
-            return Math.max(1, config.numHeads() / 4);
-        }
-        return config.numKvHeads();
+        return family.gqaEquivalentKvHeads(config);
     }
 
     /** Cache bytes per token over all layers. */
@@ -195,7 +164,7 @@ public final class ArchitectureSummary {
 
     /** The layout the engine uses natively for this model: latent for MLA, expanded (its own GQA) otherwise. */
     public KvLayout nativeLayout() {
-        return config.family().isMla() ? KvLayout.LATENT : KvLayout.EXPANDED;
+        return family.hasLatentCache() ? KvLayout.LATENT : KvLayout.EXPANDED;
     }
 
     /**
@@ -226,7 +195,7 @@ public final class ArchitectureSummary {
         ObjectMapper m = new ObjectMapper();
         ObjectNode root = m.createObjectNode();
         ObjectNode model = root.putObject("model");
-        model.put("family", config.family().name().toLowerCase(java.util.Locale.ROOT));
+        model.put("family", family.name());
         model.put("model_type", config.modelType());
         model.put("layers", config.numLayers());
         model.put("hidden_size", config.hiddenSize());
@@ -237,14 +206,7 @@ public final class ArchitectureSummary {
         model.put("hidden_act", config.hiddenAct());
         model.put("max_position_embeddings", config.maxPositionEmbeddings());
         model.put("tie_word_embeddings", config.tieWordEmbeddings());
-        if (config.family().isMla()) {
-            model.put("kv_lora_rank", config.kvLoraRank());
-            model.put("qk_nope_head_dim", config.qkNopeHeadDim());
-            model.put("qk_rope_head_dim", config.qkRopeHeadDim());
-            model.put("v_head_dim", config.vHeadDim());
-        } else {
-            model.put("head_dim", config.headDim());
-        }
+        family.describe(config, model);
         model.put("synthetic", config.synthetic());
 
         ObjectNode p = root.putObject("params");

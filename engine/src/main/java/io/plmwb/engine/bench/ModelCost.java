@@ -1,6 +1,7 @@
 package io.plmwb.engine.bench;
 
 import io.plmwb.engine.arch.ArchitectureSummary;
+import io.plmwb.engine.family.ModelFamilies;
 import io.plmwb.engine.graph.CacheMode;
 import io.plmwb.engine.model.ModelConfig;
 
@@ -39,22 +40,7 @@ public final class ModelCost {
         long s1 = past + t;
         double matrixParams = s.perLayerAttention() + s.perLayerMlp();
         double perLayer = 2.0 * t * matrixParams;
-        int h = c.numHeads();
-        if (c.family().isMla()) {
-            long kvb = (long) h * (c.qkNopeHeadDim() + c.vHeadDim()) * c.kvLoraRank();
-            if (mode == CacheMode.LATENT) {
-                perLayer -= 2.0 * t * kvb; // kv_b is folded into the absorbed products below
-                int lat = c.kvLoraRank();
-                int row = c.kvAWidth();
-                perLayer += 2.0 * h * t * c.qkNopeHeadDim() * lat; // q_nope · W_UK
-                perLayer += 2.0 * h * t * s1 * row * 2; // scores and p · cache rows
-                perLayer += 2.0 * h * t * lat * c.vHeadDim(); // · W_UV^T
-            } else {
-                perLayer += 2.0 * h * t * s1 * (c.qHeadDim() + c.vHeadDim());
-            }
-        } else {
-            perLayer += 2.0 * h * t * s1 * (c.headDim() * 2.0);
-        }
+        perLayer = ModelFamilies.of(c).attentionFlops(c, mode == CacheMode.LATENT, t, s1, perLayer);
         double head = 2.0 * c.vocabSize() * c.hiddenSize();
         return perLayer * c.numLayers() + head;
     }

@@ -1,7 +1,7 @@
 package io.plmwb.engine.bench;
 
+import io.plmwb.engine.checkpoint.GgufConverter;
 import io.plmwb.engine.format.ModelFormatException;
-import io.plmwb.engine.format.gguf.GgufConverter;
 import io.plmwb.engine.graph.GraphCache;
 import io.plmwb.engine.runtime.DecoderSession;
 import io.plmwb.engine.runtime.InsufficientMemoryException;

@@ -84,8 +84,8 @@ public final class GraphCache {
         sb.append("dtype=").append(options.dtype()).append('\n');
         if (options.sparsityProbes()) {
             // only when on, so the keys of graphs without probes stay what they were
-            sb.append("probes=sparsity v").append(io.plmwb.engine.probe.ProbeGrid.PROBE_GRAPH_VERSION).append(' ')
-                    .append(io.plmwb.engine.probe.ProbeGrid.describe()).append('\n');
+            sb.append("probes=sparsity v").append(io.plmwb.engine.graph.ProbeGrid.PROBE_GRAPH_VERSION).append(' ')
+                    .append(io.plmwb.engine.graph.ProbeGrid.describe()).append('\n');
         }
         sb.append("checkpoint=").append(abs).append('\n');
         List<Path> files = new ArrayList<>();

@@ -11,7 +11,7 @@ import java.util.Objects;
  *                       {@code com.microsoft.MatMulNBits}; see {@link io.plmwb.engine.format.gguf.WeightQuantizer}
  *                       for which tensors get which width); activations, norms and the KV cache stay fp32
  * @param sparsityProbes true: every layer's MLP activation is reduced inside the graph to the probe outputs of
- *                       {@link io.plmwb.engine.probe.ProbeGrid} (per-token threshold histograms, per-neuron
+ *                       {@link io.plmwb.engine.graph.ProbeGrid} (per-token threshold histograms, per-neuron
  *                       histograms, top-k neurons); the activations themselves never leave ONNX Runtime
  */
 public record GraphOptions(CacheMode mode, String dtype, boolean sparsityProbes) {

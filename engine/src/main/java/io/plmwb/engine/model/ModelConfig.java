@@ -9,7 +9,7 @@ import java.util.Objects;
  * {@code vHeadDim}, {@code qLoraRank} (null: one full q_proj); {@code headDim} is then nope + rope. For the GQA
  * families {@code headDim} is the per-head size of q/k/v and the MLA fields are 0.
  *
- * @param family               model family
+ * @param family               model family (see {@code io.plmwb.engine.family.ModelFamilies})
  * @param modelType            the config's model_type as written (e.g. "plm", "edgellm", "llama", "qwen2")
  * @param vocabSize            rows of the embedding matrix
  * @param hiddenSize           model width
@@ -37,7 +37,7 @@ import java.util.Objects;
  * @param ropeScaling          the config's rope_scaling (linear or llama3), null when RoPE is unscaled
  */
 public record ModelConfig(
-        ModelFamily family,
+        FamilyId family,
         String modelType,
         int vocabSize,
         int hiddenSize,

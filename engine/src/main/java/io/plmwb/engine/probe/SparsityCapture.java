@@ -1,5 +1,6 @@
 package io.plmwb.engine.probe;
 
+import io.plmwb.engine.graph.ProbeGrid;
 import java.util.List;
 import java.util.Objects;
 

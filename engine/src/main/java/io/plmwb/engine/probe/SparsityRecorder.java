@@ -1,5 +1,6 @@
 package io.plmwb.engine.probe;
 
+import io.plmwb.engine.graph.ProbeGrid;
 import io.plmwb.engine.runtime.OutputTap;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -2,7 +2,7 @@ package io.plmwb.engine.runtime;
 
 import io.plmwb.engine.arch.ArchitectureSummary;
 import io.plmwb.engine.arch.StorageType;
-import io.plmwb.engine.format.CheckpointLayout;
+import io.plmwb.engine.checkpoint.CheckpointLayout;
 import io.plmwb.engine.graph.CacheMode;
 import io.plmwb.engine.model.ModelConfig;
 import java.io.IOException;

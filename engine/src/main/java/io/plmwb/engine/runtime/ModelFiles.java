@@ -1,13 +1,13 @@
 package io.plmwb.engine.runtime;
 
+import io.plmwb.engine.checkpoint.ConfigLoader;
+import io.plmwb.engine.checkpoint.GgufCheckpoint;
 import io.plmwb.engine.format.ModelFormatException;
 import io.plmwb.engine.format.SafetensorsCheckpoint;
 import io.plmwb.engine.format.WeightSource;
-import io.plmwb.engine.format.gguf.GgufCheckpoint;
 import io.plmwb.engine.format.gguf.GgufFile;
-import io.plmwb.engine.format.gguf.GgufTokenizer;
-import io.plmwb.engine.model.ConfigLoader;
 import io.plmwb.engine.model.ModelConfig;
+import io.plmwb.engine.tokenizer.GgufTokenizer;
 import io.plmwb.engine.tokenizer.PlmTokenizer;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,6 @@
 package io.plmwb.engine.runtime;
 
-import io.plmwb.engine.format.CheckpointLayout;
+import io.plmwb.engine.checkpoint.CheckpointLayout;
 import io.plmwb.engine.format.ModelFormatException;
 import io.plmwb.engine.format.WeightSource;
 import io.plmwb.engine.format.gguf.GgufFile;

@@ -3,8 +3,8 @@ package io.plmwb.engine.arch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.plmwb.engine.checkpoint.ConfigLoader;
 import io.plmwb.engine.format.SafetensorsFile;
-import io.plmwb.engine.model.ConfigLoader;
 import io.plmwb.engine.model.ModelConfig;
 import io.plmwb.engine.model.Presets;
 import io.plmwb.engine.testutil.Fixtures;

@@ -2,14 +2,15 @@ package io.plmwb.engine.graph;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.plmwb.engine.model.ModelFamily;
+import io.plmwb.engine.family.llama.LlamaFamily;
+import io.plmwb.engine.family.qwen2.Qwen2Family;
 import io.plmwb.engine.reference.ReferenceForward;
 import io.plmwb.engine.runtime.DecoderSession;
 import io.plmwb.engine.runtime.RuntimeOptions;
 import io.plmwb.engine.task.TaskContext;
 import io.plmwb.engine.testutil.Fixture;
-import io.plmwb.engine.testutil.TinyModels;
 import io.plmwb.engine.testutil.TinyModels.Tiny;
+import io.plmwb.engine.testutil.TinyModels;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,13 +58,13 @@ class GraphVsReferenceTest {
 
     @Test
     void llamaGqa() throws Exception {
-        check("llama", TinyModels.gqa(2, ModelFamily.LLAMA), CacheMode.EXPANDED);
+        check("llama", TinyModels.gqa(2, LlamaFamily.ID), CacheMode.EXPANDED);
     }
 
     /** Llama-3 rope scaling (original context 64 so that, on head_dim 16, all three frequency bands occur). */
     @Test
     void llamaWithLlama3RopeScaling() throws Exception {
-        Tiny plain = TinyModels.gqa(5, ModelFamily.LLAMA);
+        Tiny plain = TinyModels.gqa(5, LlamaFamily.ID);
         Tiny scaled = new Tiny(plain.config().withRopeScaling(
                 io.plmwb.engine.model.RopeScaling.llama3(8, 1, 4, 64)), plain.weights());
         check("llama3-scaled", scaled, CacheMode.EXPANDED);
@@ -84,7 +85,7 @@ class GraphVsReferenceTest {
 
     @Test
     void qwen2Bias() throws Exception {
-        check("qwen2", TinyModels.gqa(3, ModelFamily.QWEN2), CacheMode.EXPANDED);
+        check("qwen2", TinyModels.gqa(3, Qwen2Family.ID), CacheMode.EXPANDED);
     }
 
     @Test
@@ -150,7 +151,7 @@ class GraphVsReferenceTest {
 
     @Test
     void latentModeRefusesGqaModels() {
-        Tiny t = TinyModels.gqa(2, ModelFamily.LLAMA);
+        Tiny t = TinyModels.gqa(2, LlamaFamily.ID);
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> OnnxGraphBuilder.build(
                 t.config(), t.weights(), GraphOptions.of(CacheMode.LATENT), tmp.resolve("x.onnx"), TaskContext.none()));
     }

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.plmwb.engine.checkpoint.ConfigLoader;
 import io.plmwb.engine.graph.CacheMode;
 import io.plmwb.engine.graph.GraphCache;
 import io.plmwb.engine.latency.LayerBreakdown.Outside;
-import io.plmwb.engine.model.ConfigLoader;
 import io.plmwb.engine.runtime.ModelLoader;
 import io.plmwb.engine.runtime.RuntimeOptions;
 import io.plmwb.engine.synth.SyntheticCheckpoint;

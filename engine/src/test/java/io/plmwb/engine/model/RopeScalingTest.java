@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.plmwb.engine.checkpoint.ConfigLoader;
 import io.plmwb.engine.format.ModelFormatException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.plmwb.engine.arch.KvLayout;
 import io.plmwb.engine.arch.StorageType;
+import io.plmwb.engine.checkpoint.ConfigLoader;
 import io.plmwb.engine.graph.CacheMode;
 import io.plmwb.engine.graph.GraphCache;
-import io.plmwb.engine.model.ConfigLoader;
 import io.plmwb.engine.model.ModelConfig;
 import io.plmwb.engine.runtime.DecoderSession;
 import io.plmwb.engine.runtime.LoadedModel;

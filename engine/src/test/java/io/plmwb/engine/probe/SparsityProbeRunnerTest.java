@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.plmwb.engine.graph.GraphCache;
+import io.plmwb.engine.graph.ProbeGrid;
 import io.plmwb.engine.runtime.GeneratedToken;
 import io.plmwb.engine.runtime.GenerationOptions;
 import io.plmwb.engine.runtime.GenerationResult;

@@ -5,17 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.plmwb.engine.family.llama.LlamaFamily;
 import io.plmwb.engine.graph.CacheMode;
 import io.plmwb.engine.graph.GraphCache;
 import io.plmwb.engine.graph.GraphOptions;
 import io.plmwb.engine.graph.OnnxGraphBuilder;
-import io.plmwb.engine.model.ModelFamily;
+import io.plmwb.engine.graph.ProbeGrid;
 import io.plmwb.engine.reference.ReferenceForward;
 import io.plmwb.engine.runtime.DecoderSession;
 import io.plmwb.engine.runtime.RuntimeOptions;
 import io.plmwb.engine.task.TaskContext;
-import io.plmwb.engine.testutil.TinyModels;
 import io.plmwb.engine.testutil.TinyModels.Tiny;
+import io.plmwb.engine.testutil.TinyModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -182,7 +183,7 @@ class SparsityProbeTest {
 
     @Test
     void llamaSwiGluMatchesReference() throws Exception {
-        check(TinyModels.gqa(4, ModelFamily.LLAMA), "tiny-llama", false);
+        check(TinyModels.gqa(4, LlamaFamily.ID), "tiny-llama", false);
     }
 
     @Test

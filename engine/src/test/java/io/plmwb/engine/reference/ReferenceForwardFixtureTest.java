@@ -3,8 +3,8 @@ package io.plmwb.engine.reference;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.plmwb.engine.checkpoint.ConfigLoader;
 import io.plmwb.engine.format.SafetensorsCheckpoint;
-import io.plmwb.engine.model.ConfigLoader;
 import io.plmwb.engine.model.ModelConfig;
 import io.plmwb.engine.testutil.Fixture;
 import org.junit.jupiter.api.Test;

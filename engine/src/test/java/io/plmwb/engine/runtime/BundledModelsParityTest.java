@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.plmwb.engine.format.CheckpointLayout;
+import io.plmwb.engine.checkpoint.CheckpointLayout;
+import io.plmwb.engine.checkpoint.ConfigLoader;
 import io.plmwb.engine.format.SafetensorsCheckpoint;
 import io.plmwb.engine.graph.CacheMode;
 import io.plmwb.engine.graph.GraphOptions;
 import io.plmwb.engine.graph.OnnxGraphBuilder;
-import io.plmwb.engine.model.ConfigLoader;
 import io.plmwb.engine.model.ModelConfig;
 import io.plmwb.engine.task.TaskContext;
 import io.plmwb.engine.tokenizer.PlmTokenizer;

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.plmwb.engine.checkpoint.ConfigLoader;
 import io.plmwb.engine.graph.CacheMode;
 import io.plmwb.engine.graph.GraphCache;
-import io.plmwb.engine.model.ConfigLoader;
 import io.plmwb.engine.task.TaskContext;
-import io.plmwb.engine.testutil.TinyModels;
 import io.plmwb.engine.testutil.TinyModels.Tiny;
+import io.plmwb.engine.testutil.TinyModels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,14 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.plmwb.engine.format.CheckpointLayout;
+import io.plmwb.engine.checkpoint.CheckpointLayout;
+import io.plmwb.engine.checkpoint.ConfigLoader;
+import io.plmwb.engine.family.plm.PlmFamily;
+import io.plmwb.engine.family.qwen2.Qwen2Family;
 import io.plmwb.engine.format.DType;
 import io.plmwb.engine.format.HalfFloat;
 import io.plmwb.engine.format.SafetensorsCheckpoint;
 import io.plmwb.engine.format.SafetensorsFile;
-import io.plmwb.engine.model.ConfigLoader;
 import io.plmwb.engine.model.ModelConfig;
-import io.plmwb.engine.model.ModelFamily;
 import io.plmwb.engine.model.Presets;
 import io.plmwb.engine.task.TaskContext;
 import io.plmwb.engine.tokenizer.ChatMessage;
@@ -39,7 +40,7 @@ class SyntheticCheckpointTest {
 
     /** A small PLM-shaped architecture (MLA, relu2, tied). */
     static ModelConfig tinyPlm(int vocab) {
-        return new ModelConfig(ModelFamily.PLM, "plm", vocab, 64, 128, 2, 2, 2, 24, null, 32, 16, 8, 16, "relu2", 128,
+        return new ModelConfig(PlmFamily.ID, "plm", vocab, 64, 128, 2, 2, 2, 24, null, 32, 16, 8, 16, "relu2", 128,
                 100000.0, true, 1e-6, true, false, "float32", null, null, false, null);
     }
 
@@ -181,7 +182,7 @@ class SyntheticCheckpointTest {
 
     @Test
     void largeVocabularyUsesQwenSpecialIds() throws Exception {
-        ModelConfig wide = new ModelConfig(ModelFamily.PLM, "plm", 151936, 8, 16, 1, 1, 1, 6, null, 4, 4, 2, 4,
+        ModelConfig wide = new ModelConfig(PlmFamily.ID, "plm", 151936, 8, 16, 1, 1, 1, 6, null, 4, 4, 2, 4,
                 "relu2", 64, 100000.0, true, 1e-6, true, false, "float32", null, null, false, null);
         Path out = dir.resolve("wide");
         ModelConfig c = SyntheticCheckpoint.write(wide, out, 0, 3, TaskContext.none());
@@ -199,7 +200,7 @@ class SyntheticCheckpointTest {
 
     @Test
     void gqaFamiliesGetBiasesAndGates() throws Exception {
-        ModelConfig qwen = new ModelConfig(ModelFamily.QWEN2, "qwen2", 320, 32, 64, 1, 4, 2, 8, null, 0, 0, 0, 8,
+        ModelConfig qwen = new ModelConfig(Qwen2Family.ID, "qwen2", 320, 32, 64, 1, 4, 2, 8, null, 0, 0, 0, 8,
                 "silu", 128, 1e6, false, 1e-6, false, true, "bfloat16", null, null, false, null);
         Path out = dir.resolve("qwen");
         ModelConfig c = SyntheticCheckpoint.write(qwen, out, 0, 5, TaskContext.none());

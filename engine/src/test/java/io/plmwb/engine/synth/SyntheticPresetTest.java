@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.plmwb.engine.arch.ArchitectureSummary;
-import io.plmwb.engine.format.CheckpointLayout;
+import io.plmwb.engine.checkpoint.CheckpointLayout;
+import io.plmwb.engine.checkpoint.ConfigLoader;
 import io.plmwb.engine.format.SafetensorsCheckpoint;
-import io.plmwb.engine.model.ConfigLoader;
 import io.plmwb.engine.model.ModelConfig;
 import io.plmwb.engine.model.Presets;
 import io.plmwb.engine.task.TaskContext;

@@ -1,8 +1,10 @@
 package io.plmwb.engine.testutil;
 
+import io.plmwb.engine.family.plm.PlmFamily;
+import io.plmwb.engine.family.qwen2.Qwen2Family;
 import io.plmwb.engine.format.InMemoryWeights;
+import io.plmwb.engine.model.FamilyId;
 import io.plmwb.engine.model.ModelConfig;
-import io.plmwb.engine.model.ModelFamily;
 import java.nio.file.Path;
 import java.util.Random;
 
@@ -17,7 +19,7 @@ public final class TinyModels {
 
     /** PLM: hidden 64, 2 layers, 4 heads, latent 32, nope 16 / rope 8 / v 16, vocab 97. */
     public static Tiny plm(long seed, Integer qLoraRank) {
-        ModelConfig c = new ModelConfig(ModelFamily.PLM, "plm", 97, 64, 96, 2, 4, 4, 24, qLoraRank, 32, 16, 8, 16,
+        ModelConfig c = new ModelConfig(PlmFamily.ID, "plm", 97, 64, 96, 2, 4, 4, 24, qLoraRank, 32, 16, 8, 16,
                 "relu2", 256, 100000.0, true, 1e-6, true, false, "float32", null, null, true, null);
         InMemoryWeights w = new InMemoryWeights(Path.of("tiny-plm"));
         Random r = new Random(seed);
@@ -44,8 +46,8 @@ public final class TinyModels {
     }
 
     /** llama (GQA 4 heads / 2 KV heads, SwiGLU, untied head) or qwen2 (same plus q/k/v bias, tied head). */
-    public static Tiny gqa(long seed, ModelFamily family) {
-        boolean qwen = family == ModelFamily.QWEN2;
+    public static Tiny gqa(long seed, FamilyId family) {
+        boolean qwen = family.equals(Qwen2Family.ID);
         ModelConfig c = new ModelConfig(family, qwen ? "qwen2" : "llama", 97, 64, 96, 2, 4, 2, 16, null, 0, 0, 0, 16,
                 "silu", 256, 10000.0, false, 1e-5, qwen, qwen, "float32", null, null, true, null);
         InMemoryWeights w = new InMemoryWeights(Path.of("tiny-" + c.modelType()));

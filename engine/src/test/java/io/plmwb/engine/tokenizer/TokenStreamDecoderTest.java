@@ -2,8 +2,8 @@ package io.plmwb.engine.tokenizer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.plmwb.engine.family.plm.PlmFamily;
 import io.plmwb.engine.model.ModelConfig;
-import io.plmwb.engine.model.ModelFamily;
 import io.plmwb.engine.synth.SyntheticCheckpoint;
 import io.plmwb.engine.task.TaskContext;
 import io.plmwb.engine.testutil.Fixtures;
@@ -21,7 +21,7 @@ class TokenStreamDecoderTest {
 
     @Test
     void holdsBackSplitCharacters() throws Exception {
-        ModelConfig tiny = new ModelConfig(ModelFamily.PLM, "plm", 300, 16, 32, 1, 1, 1, 12, null, 8, 8, 4, 8,
+        ModelConfig tiny = new ModelConfig(PlmFamily.ID, "plm", 300, 16, 32, 1, 1, 1, 12, null, 8, 8, 4, 8,
                 "relu2", 64, 100000.0, true, 1e-6, true, false, "float32", null, null, false, null);
         Path out = dir.resolve("s");
         SyntheticCheckpoint.write(tiny, out, 0, 1, TaskContext.none());

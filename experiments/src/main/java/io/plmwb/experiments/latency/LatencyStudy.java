@@ -4,7 +4,7 @@ import io.plmwb.engine.bench.HostProbe;
 import io.plmwb.engine.graph.CacheMode;
 import io.plmwb.engine.latency.LatencyProfiler;
 import io.plmwb.engine.latency.LatencyResult;
-import io.plmwb.engine.model.ConfigLoader;
+import io.plmwb.engine.checkpoint.ConfigLoader;
 import io.plmwb.engine.model.ModelConfig;
 import io.plmwb.engine.runtime.ModelLoader;
 import io.plmwb.engine.task.TaskContext;

@@ -1,7 +1,7 @@
 package io.plmwb.experiments.open;
 
 import io.plmwb.engine.format.ModelFormatException;
-import io.plmwb.engine.model.ConfigLoader;
+import io.plmwb.engine.checkpoint.ConfigLoader;
 import io.plmwb.engine.model.ModelConfig;
 import java.io.IOException;
 import java.io.InputStream;

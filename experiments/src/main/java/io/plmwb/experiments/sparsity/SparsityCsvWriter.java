@@ -1,6 +1,6 @@
 package io.plmwb.experiments.sparsity;
 
-import io.plmwb.engine.probe.ProbeGrid;
+import io.plmwb.engine.graph.ProbeGrid;
 import io.plmwb.engine.probe.SparsityCapture;
 import java.io.BufferedWriter;
 import java.io.IOException;

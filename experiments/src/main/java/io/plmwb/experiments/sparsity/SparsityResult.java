@@ -34,7 +34,7 @@ public record SparsityResult(SparsityCapture.ModelFacts model, long totalParams,
                     + model.layers());
         }
         for (long[] h : neuronHist) {
-            if (h.length != (long) model.neurons() * io.plmwb.engine.probe.ProbeGrid.NEURON_EPSILONS) {
+            if (h.length != (long) model.neurons() * io.plmwb.engine.graph.ProbeGrid.NEURON_EPSILONS) {
                 throw new IllegalArgumentException("per-neuron counts do not match " + model.neurons() + " neurons");
             }
         }
@@ -73,7 +73,7 @@ public record SparsityResult(SparsityCapture.ModelFacts model, long totalParams,
 
     /** Zero per-neuron counts for a model. */
     public static long[][] emptyNeuronHist(SparsityCapture.ModelFacts facts) {
-        return new long[facts.layers()][facts.neurons() * io.plmwb.engine.probe.ProbeGrid.NEURON_EPSILONS];
+        return new long[facts.layers()][facts.neurons() * io.plmwb.engine.graph.ProbeGrid.NEURON_EPSILONS];
     }
 
     /** Adds a capture's per-neuron histograms to {@code sum} (no-op when it keeps none). */

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.plmwb.engine.probe.ProbeGrid;
+import io.plmwb.engine.graph.ProbeGrid;
 import io.plmwb.engine.probe.SparsityCapture;
 import java.io.IOException;
 import java.io.OutputStream;

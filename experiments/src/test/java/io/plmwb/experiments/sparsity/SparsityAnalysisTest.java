@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.plmwb.engine.probe.ProbeGrid;
+import io.plmwb.engine.graph.ProbeGrid;
 import io.plmwb.engine.probe.SparsityCapture;
 import io.plmwb.experiments.chart.ChartCsv;
 import io.plmwb.experiments.chart.ChartExportService;

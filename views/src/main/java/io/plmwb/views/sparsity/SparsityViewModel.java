@@ -1,6 +1,6 @@
 package io.plmwb.views.sparsity;
 
-import io.plmwb.engine.probe.ProbeGrid;
+import io.plmwb.engine.graph.ProbeGrid;
 import io.plmwb.engine.probe.SparsityCapture;
 import io.plmwb.engine.probe.SparsityProbeRunner;
 import io.plmwb.engine.runtime.GenerationOptions;

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.plmwb.engine.latency.LatencyResult;
 import io.plmwb.engine.latency.LayerBreakdown.Block;
-import io.plmwb.engine.model.ConfigLoader;
+import io.plmwb.engine.checkpoint.ConfigLoader;
 import io.plmwb.engine.task.SyncTaskExecutor;
 import io.plmwb.experiments.chart.ChartCsv;
 import io.plmwb.experiments.chart.ChartSpec;

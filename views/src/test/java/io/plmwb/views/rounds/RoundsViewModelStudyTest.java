@@ -95,7 +95,7 @@ class RoundsViewModelStudyTest {
     @Test
     void generateAsksBeforeReplacingTheOpenComparison() throws Exception {
         CurrentModel current = new CurrentModel();
-        current.show("plm-nano", NANO, io.plmwb.engine.model.ConfigLoader.load(NANO));
+        current.show("plm-nano", NANO, io.plmwb.engine.checkpoint.ConfigLoader.load(NANO));
         RoundsViewModel vm = new RoundsViewModel(new SyncTaskExecutor(), current, dialogs);
         vm.openAll(List.of(SFT));
         Path prompts = dir.resolve("p.txt");

@@ -148,7 +148,7 @@ class RoundsViewModelTest {
     void generatesARoundWithTheModelShownInModelsAndOpensIt() throws Exception {
         CurrentModel current = new CurrentModel();
         Path nano = Path.of(System.getProperty("plmwb.root", ".."), "datasets", "models", "plm-nano");
-        current.show("plm-nano", nano, io.plmwb.engine.model.ConfigLoader.load(nano));
+        current.show("plm-nano", nano, io.plmwb.engine.checkpoint.ConfigLoader.load(nano));
         RoundsViewModel g = new RoundsViewModel(new SyncTaskExecutor(), current, Dialogs.service());
         assertTrue(g.canGenerate());
         Path prompts = dir.resolve("p.txt");

@@ -53,7 +53,7 @@ public final class WeightQuantizer {
             throw new IllegalArgumentException(name + ": rows of " + k + " values are not a multiple of 32");
         }
         GgmlType type = null;
-        if (weights instanceof GgufCheckpoint g) {
+        if (weights instanceof GgufWeights g) {
             type = g.ggmlType(name).orElse(null);
             if (type == GgmlType.Q8_0 || type == GgmlType.Q4_0) {
                 GgufTensor t = g.tensor(name).orElseThrow();

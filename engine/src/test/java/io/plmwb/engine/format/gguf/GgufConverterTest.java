@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.plmwb.engine.model.ConfigLoader;
+import io.plmwb.engine.checkpoint.ConfigLoader;
+import io.plmwb.engine.checkpoint.GgufCheckpoint;
+import io.plmwb.engine.checkpoint.GgufConverter;
 import io.plmwb.engine.model.ModelConfig;
 import io.plmwb.engine.task.TaskContext;
 import io.plmwb.engine.testutil.Fixture;
+import io.plmwb.engine.tokenizer.GgufTokenizer;
 import io.plmwb.engine.tokenizer.PlmTokenizer;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;

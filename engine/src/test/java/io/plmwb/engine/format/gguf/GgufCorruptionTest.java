@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.plmwb.engine.checkpoint.GgufCheckpoint;
 import io.plmwb.engine.format.ModelFormatException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.plmwb.engine.checkpoint.ConfigLoader;
+import io.plmwb.engine.checkpoint.GgufCheckpoint;
 import io.plmwb.engine.format.HalfFloat;
 import io.plmwb.engine.format.SafetensorsCheckpoint;
 import io.plmwb.engine.format.SafetensorsFile;
-import io.plmwb.engine.model.ConfigLoader;
 import io.plmwb.engine.model.ModelConfig;
 import io.plmwb.engine.testutil.Fixture;
+import io.plmwb.engine.tokenizer.GgufTokenizer;
 import io.plmwb.engine.tokenizer.PlmTokenizer;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -82,7 +84,7 @@ class GgufFixtureTest {
             assertEquals(hf.tieWordEmbeddings(), g.tieWordEmbeddings());
             assertEquals(hf.bosTokenId(), g.bosTokenId());
             assertEquals(hf.eosTokenId(), g.eosTokenId());
-            assertEquals(Set.copyOf(io.plmwb.engine.format.CheckpointLayout.of(hf).names()), Set.copyOf(c.names()));
+            assertEquals(Set.copyOf(io.plmwb.engine.checkpoint.CheckpointLayout.of(hf).names()), Set.copyOf(c.names()));
             assertEquals(GgmlType.Q5_0, c.ggmlType("model.layers.0.self_attn.kv_b_proj.weight").orElseThrow());
             assertEquals(GgmlType.Q6_K, c.ggmlType("model.layers.1.mlp.down_proj.weight").orElseThrow());
         }

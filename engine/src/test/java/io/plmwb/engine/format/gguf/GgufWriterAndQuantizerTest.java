@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.plmwb.engine.family.llama.LlamaFamily;
 import io.plmwb.engine.format.HalfFloat;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -145,10 +146,10 @@ class GgufWriterAndQuantizerTest {
         for (int i = 0; i < w.length; i++) {
             w[i] = i;
         }
-        float[] p = GgufCheckpoint.permute(w, 4, 3);
+        float[] p = LlamaFamily.permute(w, 4, 3);
         // head 0: GGUF rows [0,4,1,5,2,6,3,7] of HF
         assertEquals(4 * 3, p[1 * 3], 0);
         assertEquals(1 * 3, p[2 * 3], 0);
-        assertArrayEquals(w, GgufCheckpoint.unpermute(p, 4, 3));
+        assertArrayEquals(w, LlamaFamily.unpermute(p, 4, 3));
     }
 }

@@ -3,12 +3,13 @@ package io.plmwb.engine.format.gguf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.plmwb.engine.checkpoint.ConfigLoader;
+import io.plmwb.engine.checkpoint.GgufCheckpoint;
 import io.plmwb.engine.format.SafetensorsCheckpoint;
 import io.plmwb.engine.format.WeightSource;
 import io.plmwb.engine.graph.CacheMode;
 import io.plmwb.engine.graph.GraphOptions;
 import io.plmwb.engine.graph.OnnxGraphBuilder;
-import io.plmwb.engine.model.ConfigLoader;
 import io.plmwb.engine.model.ModelConfig;
 import io.plmwb.engine.runtime.DecoderSession;
 import io.plmwb.engine.runtime.LogitsComparison;

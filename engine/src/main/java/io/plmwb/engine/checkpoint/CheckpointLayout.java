@@ -1,7 +1,12 @@
-package io.plmwb.engine.format;
+package io.plmwb.engine.checkpoint;
 
+import io.plmwb.engine.family.ModelFamilies;
+import io.plmwb.engine.family.ModelFamily;
+import io.plmwb.engine.format.ModelFormatException;
+import io.plmwb.engine.format.SafetensorsCheckpoint;
+import io.plmwb.engine.format.SafetensorsFile;
+import io.plmwb.engine.format.WeightSource;
 import io.plmwb.engine.model.ModelConfig;
-import io.plmwb.engine.model.ModelFamily;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -15,11 +20,9 @@ import java.util.Set;
  * The HF tensor names and shapes a checkpoint of a given architecture must hold (PyTorch {@code [out, in]} order),
  * and validation of a {@link WeightSource} against them.
  *
- * <p>PLM: {@code model.embed_tokens}, per layer {@code input_layernorm}, {@code self_attn.q_proj} (or
- * {@code q_a_proj}/{@code q_a_layernorm}/{@code q_b_proj} with a q_lora_rank), {@code kv_a_proj_with_mqa},
- * {@code kv_a_layernorm}, {@code kv_b_proj}, {@code o_proj}, {@code post_attention_layernorm}, {@code mlp.up_proj},
- * {@code mlp.down_proj}; {@code model.norm}; {@code lm_head} only when untied. Llama/Qwen2: q/k/v/o projections (with
- * q/k/v bias when the config has attention bias, always for Qwen2) and a gated MLP.
+ * <p>{@code model.embed_tokens}; per layer {@code input_layernorm}, the family's attention tensors
+ * ({@link ModelFamily#attentionTensors}), {@code post_attention_layernorm}, the family's MLP tensors;
+ * {@code model.norm}; {@code lm_head} only when untied.
  */
 public final class CheckpointLayout {
 
@@ -38,49 +41,14 @@ public final class CheckpointLayout {
     public static CheckpointLayout of(ModelConfig c) {
         Map<String, long[]> m = new LinkedHashMap<>();
         long h = c.hiddenSize();
-        long inter = c.intermediateSize();
+        ModelFamily family = ModelFamilies.of(c);
         m.put("model.embed_tokens.weight", new long[] {c.vocabSize(), h});
         for (int l = 0; l < c.numLayers(); l++) {
             String p = "model.layers." + l + ".";
             m.put(p + "input_layernorm.weight", new long[] {h});
-            if (c.family() == ModelFamily.PLM) {
-                long qOut = (long) c.numHeads() * c.qHeadDim();
-                if (c.qLoraRank() == null) {
-                    m.put(p + "self_attn.q_proj.weight", new long[] {qOut, h});
-                } else {
-                    m.put(p + "self_attn.q_a_proj.weight", new long[] {c.qLoraRank(), h});
-                    m.put(p + "self_attn.q_a_layernorm.weight", new long[] {c.qLoraRank()});
-                    m.put(p + "self_attn.q_b_proj.weight", new long[] {qOut, c.qLoraRank()});
-                }
-                m.put(p + "self_attn.kv_a_proj_with_mqa.weight", new long[] {c.kvAWidth(), h});
-                m.put(p + "self_attn.kv_a_layernorm.weight", new long[] {c.kvLoraRank()});
-                m.put(p + "self_attn.kv_b_proj.weight",
-                        new long[] {(long) c.numHeads() * (c.qkNopeHeadDim() + c.vHeadDim()), c.kvLoraRank()});
-                m.put(p + "self_attn.o_proj.weight", new long[] {h, (long) c.numHeads() * c.vHeadDim()});
-                m.put(p + "post_attention_layernorm.weight", new long[] {h});
-                m.put(p + "mlp.up_proj.weight", new long[] {inter, h});
-                m.put(p + "mlp.down_proj.weight", new long[] {h, inter});
-            } else {
-                long q = (long) c.numHeads() * c.headDim();
-                long kv = (long) c.numKvHeads() * c.headDim();
-                m.put(p + "self_attn.q_proj.weight", new long[] {q, h});
-                if (c.attentionBias()) {
-                    m.put(p + "self_attn.q_proj.bias", new long[] {q});
-                }
-                m.put(p + "self_attn.k_proj.weight", new long[] {kv, h});
-                if (c.attentionBias()) {
-                    m.put(p + "self_attn.k_proj.bias", new long[] {kv});
-                }
-                m.put(p + "self_attn.v_proj.weight", new long[] {kv, h});
-                if (c.attentionBias()) {
-                    m.put(p + "self_attn.v_proj.bias", new long[] {kv});
-                }
-                m.put(p + "self_attn.o_proj.weight", new long[] {h, q});
-                m.put(p + "post_attention_layernorm.weight", new long[] {h});
-                m.put(p + "mlp.gate_proj.weight", new long[] {inter, h});
-                m.put(p + "mlp.up_proj.weight", new long[] {inter, h});
-                m.put(p + "mlp.down_proj.weight", new long[] {h, inter});
-            }
+            m.putAll(family.attentionTensors(c, p));
+            m.put(p + "post_attention_layernorm.weight", new long[] {h});
+            m.putAll(family.mlpTensors(c, p));
         }
         m.put("model.norm.weight", new long[] {h});
         if (!c.tieWordEmbeddings()) {

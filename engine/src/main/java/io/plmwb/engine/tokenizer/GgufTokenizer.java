@@ -1,10 +1,11 @@
-package io.plmwb.engine.format.gguf;
+package io.plmwb.engine.tokenizer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.plmwb.engine.format.ModelFormatException;
-import io.plmwb.engine.tokenizer.PlmTokenizer;
+import io.plmwb.engine.format.gguf.GgufFile;
+import io.plmwb.engine.format.gguf.GgufValueType;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -29,9 +30,9 @@ public final class GgufTokenizer {
     public static final int UNUSED = 5;
     public static final int BYTE = 6;
 
-    static final String QWEN2_REGEX = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}"
+    public static final String QWEN2_REGEX = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}"
             + "\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
-    static final String LLAMA3_REGEX = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s"
+    public static final String LLAMA3_REGEX = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s"
             + "\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -1,4 +1,4 @@
-package io.plmwb.engine.probe;
+package io.plmwb.engine.graph;
 
 import java.util.Locale;
 

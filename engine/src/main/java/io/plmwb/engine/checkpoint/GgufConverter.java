@@ -1,14 +1,20 @@
-package io.plmwb.engine.format.gguf;
+package io.plmwb.engine.checkpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.plmwb.engine.format.CheckpointLayout;
+import io.plmwb.engine.family.ModelFamilies;
+import io.plmwb.engine.family.ModelFamily;
 import io.plmwb.engine.format.ModelFormatException;
 import io.plmwb.engine.format.SafetensorsCheckpoint;
-import io.plmwb.engine.model.ConfigLoader;
+import io.plmwb.engine.format.gguf.Dequantizer;
+import io.plmwb.engine.format.gguf.GgmlType;
+import io.plmwb.engine.format.gguf.GgufValue;
+import io.plmwb.engine.format.gguf.GgufValueType;
+import io.plmwb.engine.format.gguf.GgufWriter;
+import io.plmwb.engine.format.gguf.Quantizer;
 import io.plmwb.engine.model.ModelConfig;
-import io.plmwb.engine.model.ModelFamily;
 import io.plmwb.engine.task.TaskContext;
+import io.plmwb.engine.tokenizer.GgufTokenizer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -73,11 +79,8 @@ public final class GgufConverter {
             throw new IllegalArgumentException(out + " exists; not overwriting it");
         }
         ModelConfig c = ConfigLoader.load(hf);
-        String arch = switch (c.family()) {
-            case PLM -> "plm";
-            case LLAMA -> "llama";
-            case QWEN2 -> "qwen2";
-        };
+        ModelFamily family = ModelFamilies.of(c);
+        String arch = family.ggufArchitecture();
         Map<String, GgufValue> meta = new LinkedHashMap<>();
         meta.put("general.architecture", GgufValue.string(arch));
         meta.put("general.type", GgufValue.string("model"));
@@ -94,23 +97,7 @@ public final class GgufConverter {
         meta.put(arch + ".rope.freq_base", GgufValue.f32(c.ropeTheta()));
         meta.put(arch + ".attention.layer_norm_rms_epsilon", GgufValue.f32(c.rmsNormEps()));
         meta.put(arch + ".vocab_size", GgufValue.u32(c.vocabSize()));
-        if (c.family() == ModelFamily.PLM) {
-            meta.put(arch + ".attention.kv_lora_rank", GgufValue.u32(c.kvLoraRank()));
-            meta.put(arch + ".attention.key_length", GgufValue.u32(c.qHeadDim()));
-            meta.put(arch + ".attention.value_length", GgufValue.u32(c.vHeadDim()));
-            meta.put(arch + ".rope.dimension_count", GgufValue.u32(c.qkRopeHeadDim()));
-            if (c.qLoraRank() != null) {
-                meta.put(arch + ".attention.q_lora_rank", GgufValue.u32(c.qLoraRank()));
-            }
-            if (!c.ropeInterleave()) {
-                throw new ModelFormatException(hf.resolve("config.json"), "rope_interleave false is not expressible "
-                        + "in a plm GGUF (llama.cpp rotates adjacent pairs for plm)");
-            }
-        } else {
-            meta.put(arch + ".attention.key_length", GgufValue.u32(c.headDim()));
-            meta.put(arch + ".attention.value_length", GgufValue.u32(c.headDim()));
-            meta.put(arch + ".rope.dimension_count", GgufValue.u32(c.headDim()));
-        }
+        family.writeGgufMetadata(c, arch, meta, hf.resolve("config.json"));
         if (c.ropeScaling() != null) {
             if (!c.ropeScaling().ropeType().equals("linear")) {
                 throw new ModelFormatException(hf.resolve("config.json"), "rope_scaling " + c.ropeScaling().ropeType()
@@ -150,11 +137,7 @@ public final class GgufConverter {
                     } catch (ModelFormatException e) {
                         throw new IOException(e.getMessage(), e);
                     }
-                    if (c.family() == ModelFamily.LLAMA && hfName.endsWith("q_proj.weight")) {
-                        v = GgufCheckpoint.permute(v, c.numHeads(), (int) ne[0]);
-                    } else if (c.family() == ModelFamily.LLAMA && hfName.endsWith("k_proj.weight")) {
-                        v = GgufCheckpoint.permute(v, c.numKvHeads(), (int) ne[0]);
-                    }
+                    v = family.toGguf(c, hfName, v, (int) ne[0]);
                     byte[] b;
                     if (type == GgmlType.F32) {
                         ByteBuffer bb = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);

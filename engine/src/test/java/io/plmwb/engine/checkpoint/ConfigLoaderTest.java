@@ -1,4 +1,4 @@
-package io.plmwb.engine.model;
+package io.plmwb.engine.checkpoint;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.plmwb.engine.family.plm.PlmFamily;
 import io.plmwb.engine.format.ModelFormatException;
+import io.plmwb.engine.model.ModelConfig;
+import io.plmwb.engine.model.Presets;
 import io.plmwb.engine.testutil.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +28,7 @@ class ConfigLoaderTest {
     @Test
     void loadsTheFixture() throws Exception {
         ModelConfig c = ConfigLoader.load(Fixtures.hf());
-        assertEquals(ModelFamily.PLM, c.family());
+        assertEquals(PlmFamily.ID, c.family());
         assertEquals(512, c.vocabSize());
         assertEquals(256, c.hiddenSize());
         assertEquals(512, c.intermediateSize());

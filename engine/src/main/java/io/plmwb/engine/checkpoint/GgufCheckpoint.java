@@ -1,14 +1,17 @@
-package io.plmwb.engine.format.gguf;
+package io.plmwb.engine.checkpoint;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.plmwb.engine.family.ModelFamilies;
+import io.plmwb.engine.family.ModelFamily;
 import io.plmwb.engine.format.DType;
 import io.plmwb.engine.format.ModelFormatException;
 import io.plmwb.engine.format.TensorInfo;
-import io.plmwb.engine.format.WeightSource;
-import io.plmwb.engine.model.ConfigLoader;
+import io.plmwb.engine.format.gguf.GgmlType;
+import io.plmwb.engine.format.gguf.GgufFile;
+import io.plmwb.engine.format.gguf.GgufTensor;
+import io.plmwb.engine.format.gguf.GgufWeights;
 import io.plmwb.engine.model.ModelConfig;
-import io.plmwb.engine.model.ModelFamily;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -38,38 +41,34 @@ import java.util.regex.Pattern;
  * not permuted (PLM rotates adjacent pairs itself: the fixture README checks it) and qwen2 is run by llama.cpp with
  * NeoX RoPE, unpermuted.
  */
-public final class GgufCheckpoint implements WeightSource {
+public final class GgufCheckpoint implements GgufWeights {
 
     /** Metadata key marking a GGUF written from a synthetic (random-weight) checkpoint. */
     public static final String SYNTHETIC_KEY = "plmwb.synthetic";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern BLOCK = Pattern.compile("blk\\.(\\d+)\\.([a-z_]+)\\.(weight|bias)");
-    private static final Map<String, String> BLOCK_NAMES = Map.ofEntries(
-            Map.entry("attn_norm", "input_layernorm"),
-            Map.entry("attn_q", "self_attn.q_proj"),
-            Map.entry("attn_k", "self_attn.k_proj"),
-            Map.entry("attn_v", "self_attn.v_proj"),
-            Map.entry("attn_q_a", "self_attn.q_a_proj"),
-            Map.entry("attn_q_a_norm", "self_attn.q_a_layernorm"),
-            Map.entry("attn_q_b", "self_attn.q_b_proj"),
-            Map.entry("attn_kv_a_mqa", "self_attn.kv_a_proj_with_mqa"),
-            Map.entry("attn_kv_a_norm", "self_attn.kv_a_layernorm"),
-            Map.entry("attn_kv_b", "self_attn.kv_b_proj"),
-            Map.entry("attn_output", "self_attn.o_proj"),
-            Map.entry("ffn_norm", "post_attention_layernorm"),
-            Map.entry("ffn_gate", "mlp.gate_proj"),
-            Map.entry("ffn_up", "mlp.up_proj"),
-            Map.entry("ffn_down", "mlp.down_proj"));
+    /** GGUF block part → HF part over every registered family (the names do not clash). */
+    private static final Map<String, String> BLOCK_NAMES = blockNames();
+
+    private static Map<String, String> blockNames() {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (ModelFamily f : ModelFamilies.all()) {
+            m.putAll(f.ggufBlockNames());
+        }
+        return Collections.unmodifiableMap(m);
+    }
 
     private final GgufFile gguf;
     private final ModelConfig config;
+    private final ModelFamily family;
     private final Map<String, String> hfToGguf;
     private final List<String> unmapped;
 
     private GgufCheckpoint(GgufFile gguf, ModelConfig config, Map<String, String> hfToGguf, List<String> unmapped) {
         this.gguf = gguf;
         this.config = config;
+        this.family = ModelFamilies.of(config);
         this.hfToGguf = Collections.unmodifiableMap(hfToGguf);
         this.unmapped = List.copyOf(unmapped);
     }
@@ -154,13 +153,9 @@ public final class GgufCheckpoint implements WeightSource {
         Path file = g.file();
         String arch = g.string("general.architecture").orElseThrow(() -> new ModelFormatException(file,
                 "no general.architecture in the metadata"));
-        ModelFamily family = switch (arch) {
-            case "plm" -> ModelFamily.PLM;
-            case "llama" -> ModelFamily.LLAMA;
-            case "qwen2" -> ModelFamily.QWEN2;
-            default -> throw new ModelFormatException(file, "general.architecture '" + arch
-                    + "' is not supported (plm, llama, qwen2)");
-        };
+        ModelFamily family = ModelFamilies.byGgufArchitecture(arch).orElseThrow(() -> new ModelFormatException(file,
+                "general.architecture '" + arch + "' is not supported ("
+                        + String.join(", ", ModelFamilies.ggufArchitectures()) + ")"));
         ObjectNode o = JSON.createObjectNode();
         o.put("model_type", arch);
         GgufTensor embd = g.tensor("token_embd.weight").orElseThrow(() -> new ModelFormatException(file,
@@ -201,34 +196,7 @@ public final class GgufCheckpoint implements WeightSource {
             throw new ModelFormatException(file, "rope_freqs.weight (llama-3 frequency scaling stored as a tensor) "
                     + "is not supported");
         }
-        if (family == ModelFamily.PLM) {
-            long kvLora = required(g, arch + ".attention.kv_lora_rank");
-            long key = required(g, arch + ".attention.key_length");
-            long value = required(g, arch + ".attention.value_length");
-            long rope = required(g, arch + ".rope.dimension_count");
-            if (rope >= key) {
-                throw new ModelFormatException(file, arch + ".rope.dimension_count " + rope + " must be smaller than "
-                        + arch + ".attention.key_length " + key + " (key = nope + rope)");
-            }
-            o.put("kv_lora_rank", kvLora);
-            o.put("qk_nope_head_dim", key - rope);
-            o.put("qk_rope_head_dim", rope);
-            o.put("v_head_dim", value);
-            Optional<Long> qLora = g.integer(arch + ".attention.q_lora_rank");
-            if (qLora.isPresent() && qLora.get() > 0) {
-                o.put("q_lora_rank", qLora.get());
-            } else {
-                o.putNull("q_lora_rank");
-            }
-            o.put("hidden_act", "relu2");
-            o.put("rope_interleave", true);
-        } else {
-            Optional<Long> key = g.integer(arch + ".attention.key_length");
-            if (key.isPresent()) {
-                o.put("head_dim", key.get());
-            }
-            o.put("hidden_act", "silu");
-        }
+        family.readGgufMetadata(g, arch, o);
         return ConfigLoader.parse(file, o);
     }
 
@@ -293,55 +261,12 @@ public final class GgufCheckpoint implements WeightSource {
             throw new ModelFormatException(gguf.file(), "no tensor '" + name + "' (GGUF name "
                     + ggufName(name) + ") in this file");
         }
-        float[] v = gguf.dequantize(n);
-        if (config.family() == ModelFamily.LLAMA) {
-            if (name.endsWith("self_attn.q_proj.weight") || name.endsWith("self_attn.q_proj.bias")) {
-                v = unpermute(v, config.numHeads(), rowLength(n));
-            } else if (name.endsWith("self_attn.k_proj.weight") || name.endsWith("self_attn.k_proj.bias")) {
-                v = unpermute(v, config.numKvHeads(), rowLength(n));
-            }
-        }
-        return v;
+        return family.fromGguf(config, name, gguf.dequantize(n), rowLength(n));
     }
 
     private int rowLength(String ggufName) {
         long[] ne = gguf.tensors().get(ggufName).ne();
         return ne.length == 1 ? 1 : (int) ne[0];
-    }
-
-    /**
-     * Undoes llama.cpp's {@code permute(w, n_head)}: per head of {@code d} rows, GGUF row {@code 2i + j} (j ∈ {0,1})
-     * is HF row {@code i + j·d/2}.
-     */
-    static float[] unpermute(float[] w, int heads, int rowLen) {
-        int rows = w.length / rowLen;
-        int d = rows / heads;
-        float[] out = new float[w.length];
-        for (int h = 0; h < heads; h++) {
-            for (int i = 0; i < d / 2; i++) {
-                for (int j = 0; j < 2; j++) {
-                    int src = h * d + 2 * i + j;
-                    int dst = h * d + i + j * (d / 2);
-                    System.arraycopy(w, src * rowLen, out, dst * rowLen, rowLen);
-                }
-            }
-        }
-        return out;
-    }
-
-    /** llama.cpp's {@code permute}: the inverse of {@link #unpermute}. */
-    static float[] permute(float[] w, int heads, int rowLen) {
-        int rows = w.length / rowLen;
-        int d = rows / heads;
-        float[] out = new float[w.length];
-        for (int h = 0; h < heads; h++) {
-            for (int i = 0; i < d / 2; i++) {
-                for (int j = 0; j < 2; j++) {
-                    System.arraycopy(w, (h * d + i + j * (d / 2)) * rowLen, out, (h * d + 2 * i + j) * rowLen, rowLen);
-                }
-            }
-        }
-        return out;
     }
 
     /** Lower-case arch name. */

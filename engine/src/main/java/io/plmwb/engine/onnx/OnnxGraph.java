@@ -1,4 +1,4 @@
-package io.plmwb.engine.graph;
+package io.plmwb.engine.onnx;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
@@ -23,13 +23,13 @@ import java.util.Set;
  * A small ONNX graph writer: nodes (output named after the node), inline small constants (deduplicated), and large
  * fp32 weights streamed one at a time into an external-data sidecar (never holding the whole model in memory).
  */
-final class OnnxGraph {
+public final class OnnxGraph {
 
     /** Sidecar offsets are aligned to this so ORT can map weights page-aligned. */
     private static final int ALIGN = 4096;
     private static final int CHUNK_FLOATS = 1 << 18;
 
-    final GraphProto.Builder graph = GraphProto.newBuilder();
+    private final GraphProto.Builder graph = GraphProto.newBuilder();
     private final FileChannel data;
     private final String dataLocation;
     private final Map<String, String> constants = new HashMap<>();
@@ -37,32 +37,37 @@ final class OnnxGraph {
     private long dataBytes;
     private ByteBuffer chunk;
 
-    OnnxGraph(String name, FileChannel data, String dataLocation) {
+    public OnnxGraph(String name, FileChannel data, String dataLocation) {
         graph.setName(name);
         this.data = data;
         this.dataLocation = dataLocation;
     }
 
-    long dataBytes() {
+    /** The graph built so far. */
+    public GraphProto.Builder graph() {
+        return graph;
+    }
+
+    public long dataBytes() {
         return dataBytes;
     }
 
     // ------------------------------------------------------------------ attributes
 
-    static AttributeProto attr(String name, long v) {
+    public static AttributeProto attr(String name, long v) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(v).build();
     }
 
-    static AttributeProto attr(String name, float v) {
+    public static AttributeProto attr(String name, float v) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(v).build();
     }
 
-    static AttributeProto attr(String name, String v) {
+    public static AttributeProto attr(String name, String v) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
                 .setS(ByteString.copyFromUtf8(v)).build();
     }
 
-    static AttributeProto attrs(String name, long... v) {
+    public static AttributeProto attrs(String name, long... v) {
         AttributeProto.Builder b = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
         for (long x : v) {
             b.addInts(x);
@@ -73,19 +78,19 @@ final class OnnxGraph {
     // ------------------------------------------------------------------ nodes
 
     /** Adds a node named {@code name} whose single output is also called {@code name}; returns that name. */
-    String op(String name, String opType, String[] inputs, AttributeProto... attributes) {
+    public String op(String name, String opType, String[] inputs, AttributeProto... attributes) {
         return opMulti(name, opType, inputs, new String[] {name}, attributes)[0];
     }
 
-    String op(String name, String opType, String in0, AttributeProto... attributes) {
+    public String op(String name, String opType, String in0, AttributeProto... attributes) {
         return op(name, opType, new String[] {in0}, attributes);
     }
 
-    String op(String name, String opType, String in0, String in1, AttributeProto... attributes) {
+    public String op(String name, String opType, String in0, String in1, AttributeProto... attributes) {
         return op(name, opType, new String[] {in0, in1}, attributes);
     }
 
-    String[] opMulti(String name, String opType, String[] inputs, String[] outputs, AttributeProto... attributes) {
+    public String[] opMulti(String name, String opType, String[] inputs, String[] outputs, AttributeProto... attributes) {
         if (!names.add(name)) {
             throw new IllegalStateException("duplicate node name " + name);
         }
@@ -106,7 +111,7 @@ final class OnnxGraph {
     // ------------------------------------------------------------------ constants and weights
 
     /** An inline int64 constant (1-D, or a scalar when {@code scalar}). */
-    String i64(boolean scalar, long... v) {
+    public String i64(boolean scalar, long... v) {
         String key = "i64" + (scalar ? "s" : "") + Arrays.toString(v);
         return constants.computeIfAbsent(key, k -> {
             String name = "const/i64_" + constants.size();
@@ -124,12 +129,12 @@ final class OnnxGraph {
     }
 
     /** A 1-D int64 constant. */
-    String ints(long... v) {
+    public String ints(long... v) {
         return i64(false, v);
     }
 
     /** An inline fp32 scalar constant. */
-    String f32(float v) {
+    public String f32(float v) {
         String key = "f32" + Float.floatToIntBits(v);
         return constants.computeIfAbsent(key, k -> {
             String name = "const/f32_" + constants.size();
@@ -140,7 +145,7 @@ final class OnnxGraph {
     }
 
     /** An inline fp32 tensor (small tables such as RoPE frequencies). */
-    String f32Tensor(String name, float[] v, long... dims) {
+    public String f32Tensor(String name, float[] v, long... dims) {
         TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT.getNumber());
         for (long d : dims) {
             t.addDims(d);
@@ -153,7 +158,7 @@ final class OnnxGraph {
     }
 
     /** An inline 8-bit tensor (uint8 or int8) filled with {@code value}, deduplicated. */
-    String fill(TensorProto.DataType type, int value, long... dims) {
+    public String fill(TensorProto.DataType type, int value, long... dims) {
         if (type != TensorProto.DataType.UINT8 && type != TensorProto.DataType.INT8) {
             throw new IllegalArgumentException("fill: 8-bit types only, not " + type);
         }
@@ -175,7 +180,7 @@ final class OnnxGraph {
     }
 
     /** An inline 1-D int32 tensor. */
-    String i32Tensor(String name, int[] v) {
+    public String i32Tensor(String name, int[] v) {
         TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT32.getNumber())
                 .addDims(v.length);
         ByteBuffer bb = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
@@ -186,7 +191,7 @@ final class OnnxGraph {
     }
 
     /** Streams an fp32 weight into the sidecar and declares it as an external-data initializer. */
-    String weight(String name, float[] v, long... dims) throws IOException {
+    public String weight(String name, float[] v, long... dims) throws IOException {
         long numel = 1;
         for (long d : dims) {
             numel *= d;
@@ -225,7 +230,7 @@ final class OnnxGraph {
     }
 
     /** Streams raw bytes (uint8 blobs of quantized weights) into the sidecar as an external initializer. */
-    String bytes(String name, TensorProto.DataType type, byte[] v, long... dims) throws IOException {
+    public String bytes(String name, TensorProto.DataType type, byte[] v, long... dims) throws IOException {
         long pad = (ALIGN - dataBytes % ALIGN) % ALIGN;
         long offset = dataBytes + pad;
         ByteBuffer b = ByteBuffer.wrap(v);
@@ -247,7 +252,7 @@ final class OnnxGraph {
     }
 
     /** A node of a non-default domain (e.g. com.microsoft) with one output named {@code name}. */
-    String opDomain(String name, String domain, String opType, String[] inputs, AttributeProto... attributes) {
+    public String opDomain(String name, String domain, String opType, String[] inputs, AttributeProto... attributes) {
         opMulti(name, opType, inputs, new String[] {name}, attributes);
         graph.setNode(graph.getNodeCount() - 1, graph.getNode(graph.getNodeCount() - 1).toBuilder().setDomain(domain));
         return name;
@@ -260,7 +265,7 @@ final class OnnxGraph {
     // ------------------------------------------------------------------ graph inputs / outputs
 
     /** Declares a graph input or output; a dimension is either a Long (fixed) or a String (symbolic). */
-    static ValueInfoProto valueInfo(String name, TensorProto.DataType type, Object... dims) {
+    public static ValueInfoProto valueInfo(String name, TensorProto.DataType type, Object... dims) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
         for (Object d : dims) {
             TensorShapeProto.Dimension.Builder db = TensorShapeProto.Dimension.newBuilder();
@@ -277,11 +282,11 @@ final class OnnxGraph {
                 .build();
     }
 
-    void input(String name, TensorProto.DataType type, Object... dims) {
+    public void input(String name, TensorProto.DataType type, Object... dims) {
         graph.addInput(valueInfo(name, type, dims));
     }
 
-    void output(String name, TensorProto.DataType type, Object... dims) {
+    public void output(String name, TensorProto.DataType type, Object... dims) {
         graph.addOutput(valueInfo(name, type, dims));
     }
 }
