@@ -114,21 +114,36 @@ public final class SchedulesReport implements StudyReport<SchedulesReport.Select
     /** The learning-rate (or schedule) chart and the metric chart, as far as there is something to draw. */
     @Override
     public List<ChartSpec> charts(Selection selection) {
-        if (settings.steps() != null) {
-            return List.of(plotChart());
-        }
-        Replay.Options o = new Replay.Options(settings.align(), selection.smoothing(), selection.weight(), 0);
-        ScheduleDefinition shown = selection.showSchedule() ? schedule : null;
         List<ChartSpec> out = new ArrayList<>();
-        if (!runs.isEmpty() || shown != null) {
-            out.add(Replay.lrChart(runs, shown, o));
-        }
-        String m = selection.metric();
-        if (m == null ? runs.stream().anyMatch(r -> r.lossColumn().isPresent())
-                : runs.stream().anyMatch(r -> r.hasColumn(m))) {
-            out.add(Replay.metricChart(runs, m, o));
-        }
+        lrChart(selection).ifPresent(out::add);
+        metricChart(selection).ifPresent(out::add);
         return out;
+    }
+
+    /**
+     * The learning-rate chart (each run's logged rate, the schedule if shown), or the schedule alone over N steps;
+     * empty without runs and without a shown schedule.
+     */
+    public Optional<ChartSpec> lrChart(Selection selection) {
+        if (settings.steps() != null) {
+            return Optional.of(plotChart());
+        }
+        ScheduleDefinition shown = selection.showSchedule() ? schedule : null;
+        return runs.isEmpty() && shown == null ? Optional.empty()
+                : Optional.of(Replay.lrChart(runs, shown, options(selection)));
+    }
+
+    /** The metric chart (raw and smoothed per run); empty when no run has the metric (or, for null, a loss). */
+    public Optional<ChartSpec> metricChart(Selection selection) {
+        String m = selection.metric();
+        boolean any = m == null ? runs.stream().anyMatch(r -> r.lossColumn().isPresent())
+                : runs.stream().anyMatch(r -> r.hasColumn(m));
+        return settings.steps() != null || !any ? Optional.empty()
+                : Optional.of(Replay.metricChart(runs, m, options(selection)));
+    }
+
+    private Replay.Options options(Selection selection) {
+        return new Replay.Options(settings.align(), selection.smoothing(), selection.weight(), 0);
     }
 
     /** Each chart of {@link #charts} (every point; its CSV one wide table of the series drawn). */
