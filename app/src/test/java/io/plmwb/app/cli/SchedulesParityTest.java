@@ -90,6 +90,36 @@ class SchedulesParityTest {
         }
     }
 
+    @Test
+    void theFitsResidualChartIsTheSameInExportAllAndScheduleFitOut() throws Exception {
+        SchedulesViewModel vm = new SchedulesViewModel(new SyncTaskExecutor(), models(), new DialogService() {
+            @Override
+            public void show(UserMessage message) {
+                throw new AssertionError(message.toString());
+            }
+
+            @Override
+            public boolean confirm(String headline, String question) {
+                return false;
+            }
+        });
+        vm.fitRunProperty().set("plm-nano");
+        vm.fit();
+        Path gui = dir.resolve("gui");
+        vm.exportAll(gui, List.of(ExportFormat.CSV));
+        Path cli = dir.resolve("cli");
+        WorkbenchCliTest.Run r = WorkbenchCliTest.run("schedule", "fit", "--log",
+                models().resolve("plm-nano").toString(), "--formats", "csv", "--out", cli.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(List.of("schedule-fit-residuals.csv"), list(cli));
+        assertEquals(List.of("schedule-fit-residuals.csv", "schedule-lr.csv", "schedule-train-loss.csv"), list(gui));
+        byte[] residuals = Files.readAllBytes(cli.resolve("schedule-fit-residuals.csv"));
+        assertArrayEquals(residuals, Files.readAllBytes(gui.resolve("schedule-fit-residuals.csv")));
+        assertArrayEquals(ChartCsv.toCsv(vm.residualChartProperty().get()).getBytes(StandardCharsets.UTF_8),
+                residuals);
+        assertEquals(901, Files.readAllLines(cli.resolve("schedule-fit-residuals.csv")).size(), "every point");
+    }
+
     private static List<String> list(Path folder) throws Exception {
         try (Stream<Path> s = Files.list(folder)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
@@ -114,6 +144,7 @@ class SchedulesParityTest {
             assertEquals(x.colorHex(), y.colorHex());
             assertEquals(x.lineStyle(), y.lineStyle());
         }
-        assertEquals(a.markers().stream().map(Marker::label).toList(), b.markers().stream().map(Marker::label).toList());
+        assertEquals(a.markers().stream().map(Marker::label).toList(),
+                b.markers().stream().map(Marker::label).toList());
     }
 }

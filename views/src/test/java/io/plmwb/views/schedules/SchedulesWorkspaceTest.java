@@ -129,7 +129,8 @@ class SchedulesWorkspaceTest {
         robot.interact(() -> model.choosePreset("plm-nano-cosine recipe (warmup + cosine)"));
         assertFalse(err.isVisible());
         // the schedule is re-read by a background run of the study
-        waitFor(() -> model.lrChartProperty().get().series().stream().anyMatch(s -> s.name().equals("schedule cosine")));
+        waitFor(() -> model.lrChartProperty().get().series().stream()
+                .anyMatch(s -> s.name().equals("schedule cosine")));
         assertTrue(model.lrChartProperty().get().series().stream().anyMatch(s -> s.name().equals("schedule cosine")));
     }
 
