@@ -2,6 +2,7 @@ package io.plmwb.views.schedules;
 
 import io.plmwb.engine.task.BackgroundTask;
 import io.plmwb.engine.task.TaskExecutor;
+import io.plmwb.engine.task.TaskHandle;
 import io.plmwb.experiments.chart.ChartSpec;
 import io.plmwb.experiments.chart.ExportFormat;
 import io.plmwb.experiments.chart.ExportOptions;
@@ -110,6 +111,7 @@ public final class SchedulesViewModel {
     /** What the last submitted study run reads (the report shown is of these settings once it arrives). */
     private SchedulesStudy.Settings requested;
     private int generation;
+    private TaskHandle replayTask;
     private int running;
     private boolean mapping;
 
@@ -405,7 +407,10 @@ public final class SchedulesViewModel {
         int gen = ++generation;
         running++;
         busy.set(true);
-        executor.execute(BackgroundTask.of("Replay training logs", ctx -> study.run(settings, ctx))
+        if (replayTask != null) {
+            replayTask.cancel(); // superseded: its report would not be shown
+        }
+        replayTask = executor.execute(BackgroundTask.of("Replay training logs", ctx -> study.run(settings, ctx))
                 .onSuccess(r -> {
                     if (gen == generation) {
                         requested = settings.withLogs(r.logs()); // a log shadowed by a later one of its name goes
