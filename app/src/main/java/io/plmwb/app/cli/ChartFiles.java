@@ -1,9 +1,12 @@
 package io.plmwb.app.cli;
 
+import io.plmwb.engine.task.TaskContext;
 import io.plmwb.experiments.chart.ChartExportService;
 import io.plmwb.experiments.chart.ChartSpec;
 import io.plmwb.experiments.chart.ExportFormat;
 import io.plmwb.experiments.chart.ExportOptions;
+import io.plmwb.experiments.study.Bundle;
+import io.plmwb.experiments.study.BundleWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +37,11 @@ final class ChartFiles {
         ExportOptions options = options();
         String base = spec.id().replaceAll("[^A-Za-z0-9._-]+", "-");
         return new ChartExportService().exportAll(spec, out, base, wanted, options);
+    }
+
+    /** Writes a study's bundle in the requested formats through the one bundle writer. */
+    List<Path> write(Bundle bundle, Path out) throws Exception {
+        return new BundleWriter().write(bundle, out, wanted(), options(), TaskContext.none());
     }
 
     /** The requested formats, in order; an unknown one is bad input. */

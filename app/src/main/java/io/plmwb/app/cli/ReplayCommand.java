@@ -1,17 +1,10 @@
 package io.plmwb.app.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.plmwb.experiments.chart.ChartSpec;
-import io.plmwb.experiments.logs.TrainingLog;
-import io.plmwb.experiments.logs.TrainingLogs;
-import io.plmwb.experiments.schedule.Replay;
-import io.plmwb.experiments.schedule.ScheduleDefinition;
-import io.plmwb.experiments.schedule.ScheduleSpec;
+import io.plmwb.engine.task.TaskContext;
+import io.plmwb.experiments.schedule.SchedulesReport;
+import io.plmwb.experiments.schedule.SchedulesStudy;
 import io.plmwb.experiments.smoothing.Smoothing;
-import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -65,52 +58,11 @@ public final class ReplayCommand implements Callable<Integer> {
         if (!(weight >= 0 && weight < 1)) {
             throw new BadInputException("--weight must be in [0, 1), was " + weight);
         }
-        ScheduleDefinition def = specText == null ? null : ScheduleSpec.parse(specText);
-        List<TrainingLog> runs = new ArrayList<>();
-        for (Path p : logs) {
-            runs.add(TrainingLogs.read(p));
-        }
-        Replay.Options o = new Replay.Options(ScheduleFitCommand.parseAlign(align), Smoothing.Method.parse(smoothing),
-                weight, 0);
-        List<Path> written = new ArrayList<>();
-        ChartSpec lr = Replay.lrChart(runs, def, o);
-        written.addAll(files.export(lr, out));
-        boolean anyMetric = metric != null || runs.stream().anyMatch(r -> r.lossColumn().isPresent());
-        if (anyMetric) {
-            written.addAll(files.export(Replay.metricChart(runs, metric, o), out));
-        }
-        PrintWriter pw = spec.commandLine().getOut();
-        if (json) {
-            ObjectNode root = CliJson.object();
-            if (def != null) {
-                root.put("spec", def.toSpec());
-            }
-            root.put("align", o.align().name().toLowerCase(java.util.Locale.ROOT));
-            root.put("smoothing", o.smoothing().name().toLowerCase(java.util.Locale.ROOT));
-            root.put("weight", weight);
-            ArrayNode rs = root.putArray("runs");
-            for (TrainingLog r : runs) {
-                ObjectNode n = rs.addObject();
-                n.put("name", r.name());
-                n.put("file", String.valueOf(r.source()));
-                n.put("format", r.format());
-                n.put("steps", r.rows());
-                ArrayNode m = n.putArray("columns");
-                r.metrics().forEach(m::add);
-                ArrayNode w = n.putArray("warnings");
-                r.warnings().forEach(w::add);
-            }
-            ArrayNode f = root.putArray("files");
-            written.forEach(p -> f.add(p.toString()));
-            pw.println(CliJson.pretty(root));
-        } else {
-            for (TrainingLog r : runs) {
-                pw.println(r.name() + ": " + r.rows() + " steps (" + r.format() + "), columns " + r.metrics());
-                r.warnings().forEach(w -> pw.println("  warning: " + w));
-            }
-            written.forEach(p -> pw.println("wrote " + p));
-        }
-        pw.flush();
+        SchedulesStudy.Settings settings = new SchedulesStudy.Settings(logs, specText,
+                ScheduleFitCommand.parseAlign(align), null, Smoothing.Method.parse(smoothing), weight, metric);
+        SchedulesReport report = new SchedulesStudy().run(settings, TaskContext.none());
+        List<Path> written = files.write(report.bundle(report.selection()), out);
+        ScheduleCommand.print(spec.commandLine().getOut(), json, report.toJson(), report.textLines(), written);
         return 0;
     }
 }

@@ -1,14 +1,11 @@
 package io.plmwb.app.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.plmwb.experiments.logs.TrainingLog;
-import io.plmwb.experiments.logs.TrainingLogs;
+import io.plmwb.engine.task.TaskContext;
 import io.plmwb.experiments.schedule.Replay;
-import io.plmwb.experiments.schedule.ScheduleDefinition;
+import io.plmwb.experiments.schedule.ScheduleFitReport;
+import io.plmwb.experiments.schedule.ScheduleFitStudy;
 import io.plmwb.experiments.schedule.ScheduleFitter;
-import io.plmwb.experiments.schedule.ScheduleSpec;
-import java.io.PrintWriter;
+import io.plmwb.experiments.study.NoSelection;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -52,56 +49,10 @@ public final class ScheduleFitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TrainingLog run = TrainingLogs.read(log);
-        String col = column != null ? column : run.lrColumn().orElseThrow(() -> new BadInputException(log
-                + ": no learning-rate column found among " + run.metrics() + "; name it with --column"));
-        if (!run.hasColumn(col) || !run.metrics().contains(col)) {
-            throw new BadInputException(log + ": no numeric column '" + col + "'; columns: " + run.metrics());
-        }
-        Replay.Align axis = parseAlign(align);
-        ScheduleFitter.Fit fit = ScheduleFitter.fit(Replay.positions(run, axis), run.column(col),
-                ScheduleFitter.Kind.parse(kind));
-        ScheduleDefinition def = new ScheduleDefinition(fit.schedule(), axis == Replay.Align.TOKENS
-                ? io.plmwb.experiments.schedule.ScheduleAxis.TOKENS : io.plmwb.experiments.schedule.ScheduleAxis.STEP,
-                List.of());
-        List<Path> written = out == null ? List.of()
-                : files.export(Replay.residualChart(fit, run.name(), axis, 0), out);
-        PrintWriter pw = spec.commandLine().getOut();
-        if (json) {
-            ObjectNode root = CliJson.object();
-            root.put("kind", fit.kind());
-            ScheduleCommand.parameters(root.putObject("parameters"), fit.schedule().parameters());
-            root.put("residual", fit.rms());
-            root.put("residual_max", fit.maxAbs());
-            root.put("residual_relative", fit.relativeRms());
-            root.put("points", fit.x().length);
-            root.put("spec", def.toSpec());
-            root.put("log", run.source() == null ? log.toString() : run.source().toString());
-            root.put("column", col);
-            ArrayNode rivals = root.putArray("rivals");
-            for (ScheduleFitter.Fit r : fit.rivals()) {
-                ObjectNode o = rivals.addObject();
-                o.put("kind", r.kind());
-                o.put("residual", r.rms());
-                o.put("spec", ScheduleSpec.format(ScheduleDefinition.of(r.schedule())));
-            }
-            ArrayNode w = root.putArray("warnings");
-            run.warnings().forEach(w::add);
-            ArrayNode f = root.putArray("files");
-            written.forEach(p -> f.add(p.toString()));
-            pw.println(CliJson.pretty(root));
-        } else {
-            pw.println(def.toSpec());
-            pw.printf("residual: RMS %.4g (%.3g%% of the peak), max %.4g over %d points of '%s'%n", fit.rms(),
-                    100 * fit.relativeRms(), fit.maxAbs(), fit.x().length, col);
-            for (ScheduleFitter.Fit r : fit.rivals()) {
-                pw.printf("  rival %-6s RMS %.4g  %s%n", r.kind(), r.rms(), ScheduleSpec.format(
-                        ScheduleDefinition.of(r.schedule())));
-            }
-            run.warnings().forEach(x -> pw.println("warning: " + x));
-            written.forEach(p -> pw.println("wrote " + p));
-        }
-        pw.flush();
+        ScheduleFitReport report = new ScheduleFitStudy().run(new ScheduleFitStudy.Settings(log, column,
+                ScheduleFitter.Kind.parse(kind), parseAlign(align)), TaskContext.none());
+        List<Path> written = out == null ? List.of() : files.write(report.bundle(NoSelection.ALL), out);
+        ScheduleCommand.print(spec.commandLine().getOut(), json, report.toJson(), report.textLines(), written);
         return 0;
     }
 

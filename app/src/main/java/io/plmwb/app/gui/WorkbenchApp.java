@@ -55,7 +55,8 @@ public class WorkbenchApp extends Application {
         sparsity = new SparsityViewModel(executor, current, settings.engineThreads);
         RoundsViewModel rounds = new RoundsViewModel(executor, current,
                 io.plmwb.views.common.Dialogs.service());
-        SchedulesViewModel schedules = new SchedulesViewModel(executor, bundledModels());
+        SchedulesViewModel schedules = new SchedulesViewModel(executor, bundledModels(),
+                io.plmwb.views.common.Dialogs.service());
         latency = new LatencyViewModel(executor, current, settings.engineThreads, io.plmwb.views.common.Dialogs.service());
         MainViewModel.OpenRouter router = (OpenTarget target) -> switch (target.kind()) {
             case HF_CHECKPOINT -> {

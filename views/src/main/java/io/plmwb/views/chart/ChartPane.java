@@ -44,6 +44,7 @@ public final class ChartPane extends Region {
     private final Button exportButton = new Button("Export…");
     private XYChart<?, Number> chart;
     private ExportDialog openDialog;
+    private int maxDrawnPoints;
 
     /** A pane exporting through its own view model on {@code executor}. */
     public ChartPane(TaskExecutor executor) {
@@ -123,6 +124,15 @@ public final class ChartPane extends Region {
         spec.set(value);
     }
 
+    /**
+     * Draws at most this many points of each line series (every k-th and the last; 0, the default, draws all). Only
+     * the drawing is thinned: the spec, and so the export, keeps every point.
+     */
+    public void setMaxDrawnPoints(int max) {
+        maxDrawnPoints = Math.max(0, max);
+        rebuild(spec.get());
+    }
+
     /** The JavaFX chart now shown (null without a spec); for snapshots and tests. */
     public XYChart<?, Number> getChart() {
         return chart;
@@ -159,7 +169,7 @@ public final class ChartPane extends Region {
         subtitle.setText(s.subtitle().orElse(""));
         subtitle.setManaged(s.subtitle().isPresent());
         subtitle.setVisible(s.subtitle().isPresent());
-        chart = FxCharts.create(s);
+        chart = FxCharts.create(s, maxDrawnPoints);
         root.setCenter(chart);
     }
 

@@ -42,7 +42,15 @@ final class FxCharts {
 
     /** A new, unanimated JavaFX chart drawing {@code spec}. NaN points (gaps) are left out. */
     static XYChart<?, Number> create(ChartSpec spec) {
-        XYChart<?, Number> chart = spec.kind().isCategory() ? category(spec) : numeric(spec);
+        return create(spec, 0);
+    }
+
+    /**
+     * As {@link #create(ChartSpec)}, drawing at most {@code maxPoints} points of each line series (every k-th and
+     * the last; 0 = all). Only the drawing is thinned: the spec, and so every export, keeps every point.
+     */
+    static XYChart<?, Number> create(ChartSpec spec, int maxPoints) {
+        XYChart<?, Number> chart = spec.kind().isCategory() ? category(spec) : numeric(spec, maxPoints);
         chart.setAnimated(false);
         chart.setTitle(null);
         chart.setLegendVisible(spec.legendVisible());
@@ -52,7 +60,7 @@ final class FxCharts {
         return chart;
     }
 
-    private static XYChart<Number, Number> numeric(ChartSpec spec) {
+    private static XYChart<Number, Number> numeric(ChartSpec spec, int maxPoints) {
         ValueAxis<Number> x = numberAxis(spec.xAxis(), false);
         ValueAxis<Number> y = numberAxis(spec.yAxis(), false);
         Overlay overlay = new Overlay(spec);
@@ -72,7 +80,10 @@ final class FxCharts {
             XYChart.Series<Number, Number> fx = new XYChart.Series<>();
             fx.setName(s.name());
             boolean gap = false;
-            for (int i = 0; i < s.size(); i++) {
+            int n = s.size();
+            int stride = maxPoints <= 1 || n <= maxPoints || spec.kind() == ChartKind.SCATTER ? 1
+                    : (int) Math.ceil((n - 1) / (double) (maxPoints - 1));
+            for (int i = 0; i < n; i = i + stride >= n && i < n - 1 ? n - 1 : i + stride) {
                 if (Double.isNaN(s.y(i))) {
                     gap = !fx.getData().isEmpty();
                     continue;

@@ -30,6 +30,7 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.scene.shape.Line;
+import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
 
 /**
@@ -42,6 +43,7 @@ public final class SchedulesView extends FxmlWorkspace {
     @FXML private ProgressIndicator busyIndicator;
     @FXML private Label statusLabel;
     @FXML private Button addLogButton;
+    @FXML private Button exportAllButton;
     @FXML private CheckBox showScheduleBox;
     @FXML private TextField specField;
     @FXML private ComboBox<String> presetBox;
@@ -63,6 +65,9 @@ public final class SchedulesView extends FxmlWorkspace {
     @FXML private Label fitSummaryLabel;
     @FXML private GridPane fitGrid;
     @FXML private VBox residualHost;
+
+    /** Points of a series drawn at most (the charts, and so every export, keep all of them). */
+    static final int MAX_DRAWN_POINTS = 4000;
 
     private final SchedulesViewModel model;
     private final TaskExecutor executor;
@@ -127,6 +132,10 @@ public final class SchedulesView extends FxmlWorkspace {
         residualPane.getStyleClass().add("card");
         residualHost.getChildren().setAll(residualPane);
         chartRow.getChildren().setAll(withCursor(lrPane, lrCursor), withCursor(metricPane, metricCursor));
+        for (ChartPane p : new ChartPane[] {lrPane, metricPane, residualPane}) {
+            p.setMaxDrawnPoints(MAX_DRAWN_POINTS);
+        }
+        exportAllButton.disableProperty().bind(model.reportProperty().isNull());
 
         cursorSlider.maxProperty().bind(model.cursorMaxProperty());
         cursorSlider.setBlockIncrement(1);
@@ -278,6 +287,16 @@ public final class SchedulesView extends FxmlWorkspace {
         List<File> files = chooser.showOpenMultipleDialog(addLogButton.getScene().getWindow());
         if (files != null) {
             files.forEach(f -> model.openLog(f.toPath()));
+        }
+    }
+
+    @FXML
+    private void onExportAll() {
+        DirectoryChooser chooser = new DirectoryChooser();
+        chooser.setTitle("Folder for the schedule charts (PNG, SVG, PDF) and their CSVs");
+        File dir = chooser.showDialog(root().getScene().getWindow());
+        if (dir != null) {
+            model.exportAll(dir.toPath());
         }
     }
 

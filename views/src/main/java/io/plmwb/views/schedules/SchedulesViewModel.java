@@ -2,55 +2,55 @@ package io.plmwb.views.schedules;
 
 import io.plmwb.engine.task.BackgroundTask;
 import io.plmwb.engine.task.TaskExecutor;
+import io.plmwb.engine.task.TaskHandle;
 import io.plmwb.experiments.chart.ChartSpec;
-import io.plmwb.experiments.chart.Series;
-import io.plmwb.experiments.logs.TrainingLog;
-import io.plmwb.experiments.logs.TrainingLogs;
+import io.plmwb.experiments.chart.ExportFormat;
+import io.plmwb.experiments.chart.ExportOptions;
 import io.plmwb.experiments.schedule.Replay;
-import io.plmwb.experiments.schedule.ScheduleAxis;
-import io.plmwb.experiments.schedule.ScheduleDefinition;
+import io.plmwb.experiments.schedule.ScheduleFitReport;
+import io.plmwb.experiments.schedule.ScheduleFitStudy;
 import io.plmwb.experiments.schedule.ScheduleFitter;
-import io.plmwb.experiments.schedule.ScheduleSpec;
+import io.plmwb.experiments.schedule.SchedulesReport;
+import io.plmwb.experiments.schedule.SchedulesStudy;
+import io.plmwb.experiments.schedule.TrainingLogCache;
 import io.plmwb.experiments.smoothing.Smoothing;
-import io.plmwb.views.common.Dialogs;
+import io.plmwb.experiments.study.Bundle;
+import io.plmwb.experiments.study.BundleWriter;
+import io.plmwb.experiments.study.NoSelection;
+import io.plmwb.views.common.DialogService;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import javafx.animation.KeyFrame;
-import javafx.animation.Timeline;
+import java.util.Objects;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyDoubleProperty;
-import javafx.beans.property.ReadOnlyDoubleWrapper;
 import javafx.beans.property.ReadOnlyIntegerProperty;
-import javafx.beans.property.ReadOnlyIntegerWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleDoubleProperty;
-import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import javafx.util.Duration;
 
 /**
- * The Schedules workspace's state: the schedule being edited (compact text form), the runs loaded from training
- * logs, alignment and smoothing, the three charts (learning rate with the schedule, a metric raw + smoothed, the fit
- * residuals), the replay cursor and the fit. It is the only class of the workspace that calls the schedule library
- * and the log readers; loading and fitting run as background tasks, failures reach the user through
- * {@link Dialogs#error}.
+ * The Schedules workspace's state: the inputs (schedule text, runs, alignment, smoothing, metric), a background run
+ * of {@link SchedulesStudy} whenever an input it reads changes, and {@link #show()}, the one place that maps the last
+ * report, the last fit ({@link ScheduleFitStudy}) and the current selection onto the read-only properties the screen
+ * binds. The charts hold every point (the chart widget thins what it draws); Export all writes
+ * {@code report.bundle(selection)} through the {@link BundleWriter}, as {@code workbench replay --out} does. The
+ * replay cursor and its animation are screen state only.
  */
 public final class SchedulesViewModel {
 
@@ -59,17 +59,20 @@ public final class SchedulesViewModel {
             "wsdc:warmup=45,stable_end=540,decay_end=765,peak=0.002,floor=0.0002,shape=linear";
 
     /** Presets for the editor: name → spec. */
-    public static final Map<String, String> PRESETS = presets();
+    public static final Map<String, String> PRESETS = ScheduleChoices.presets();
 
-    /** Points per drawn series at most (the CLI's replay exports every point). */
-    static final int MAX_POINTS = 4000;
+    /** The formats Export all writes. */
+    static final List<ExportFormat> EXPORT_FORMATS = List.of(ExportFormat.PNG, ExportFormat.SVG, ExportFormat.PDF,
+            ExportFormat.CSV);
 
     /** A row of the fit table. */
     public record Row(String key, String value) {
     }
 
     private final TaskExecutor executor;
-    private final List<TrainingLog> runs = new ArrayList<>();
+    private final DialogService dialogs;
+    private final SchedulesStudy study;
+    private final ScheduleFitStudy fitStudy;
     private final ObservableList<String> runNames = FXCollections.observableArrayList();
     private final ObservableList<String> metrics = FXCollections.observableArrayList();
     private final ObservableList<String> alignChoices = FXCollections.observableArrayList("step", "tokens");
@@ -92,73 +95,59 @@ public final class SchedulesViewModel {
     private final StringProperty fitRun = new SimpleStringProperty(this, "fitRun");
     private final BooleanProperty showSchedule = new SimpleBooleanProperty(this, "showSchedule", true);
 
+    private final ReadOnlyObjectWrapper<SchedulesReport> report = new ReadOnlyObjectWrapper<>(this, "report");
+    private final ReadOnlyObjectWrapper<ScheduleFitReport> fitReport = new ReadOnlyObjectWrapper<>(this, "fitReport");
     private final ReadOnlyObjectWrapper<ChartSpec> lrChart = new ReadOnlyObjectWrapper<>(this, "lrChart");
     private final ReadOnlyObjectWrapper<ChartSpec> metricChart = new ReadOnlyObjectWrapper<>(this, "metricChart");
     private final ReadOnlyObjectWrapper<ChartSpec> residualChart = new ReadOnlyObjectWrapper<>(this, "residualChart");
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "");
     private final ReadOnlyStringWrapper weightText = new ReadOnlyStringWrapper(this, "weightText", "");
-    private final ReadOnlyStringWrapper fitSummary = new ReadOnlyStringWrapper(this, "fitSummary",
-            "Fit a WSDC, WSD or cosine schedule to a run's logged learning rate.");
+    private final ReadOnlyStringWrapper fitSummary = new ReadOnlyStringWrapper(this, "fitSummary", FIT_HINT);
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(this, "busy");
-    private final ReadOnlyBooleanWrapper playing = new ReadOnlyBooleanWrapper(this, "playing");
-    private final IntegerProperty cursor = new SimpleIntegerProperty(this, "cursor", 0);
-    private final ReadOnlyIntegerWrapper cursorMax = new ReadOnlyIntegerWrapper(this, "cursorMax", 0);
-    private final ReadOnlyDoubleWrapper cursorX = new ReadOnlyDoubleWrapper(this, "cursorX", Double.NaN);
-    private final ReadOnlyStringWrapper cursorText = new ReadOnlyStringWrapper(this, "cursorText", "");
+    private final ReplayCursor cursor = new ReplayCursor();
 
-    private ScheduleDefinition schedule;
-    private ScheduleFitter.Fit lastFit;
-    private final Timeline player;
-    private int loading;
-    private boolean cursorPlaced;
+    private static final String FIT_HINT = "Fit a WSDC, WSD or cosine schedule to a run's logged learning rate.";
+
+    /** What the last submitted study run reads (the report shown is of these settings once it arrives). */
+    private SchedulesStudy.Settings requested;
+    private int generation;
+    private TaskHandle replayTask;
+    private int running;
+    private boolean mapping;
 
     /**
-     * @param executor  where log reading and fitting run
+     * @param executor  where log reading, fitting and export run
      * @param modelsDir the bundled models folder (datasets/models): its plm-nano and plm-nano-cosine runs are
      *                  loaded at start; null for none
+     * @param dialogs   where errors and questions go
      */
-    public SchedulesViewModel(TaskExecutor executor, Path modelsDir) {
-        this.executor = executor;
-        specText.addListener((o, a, b) -> parseSpec());
-        showSchedule.addListener((o, a, b) -> rebuild());
-        align.addListener((o, a, b) -> rebuild());
-        smoothing.addListener((o, a, b) -> rebuild());
-        weight.addListener((o, a, b) -> rebuild());
-        metric.addListener((o, a, b) -> rebuild());
-        cursor.addListener((o, a, b) -> updateCursor());
-        player = new Timeline(new KeyFrame(Duration.millis(40), e -> step()));
-        player.setCycleCount(Timeline.INDEFINITE);
-        parseSpec();
+    public SchedulesViewModel(TaskExecutor executor, Path modelsDir, DialogService dialogs) {
+        this.executor = Objects.requireNonNull(executor, "executor");
+        this.dialogs = Objects.requireNonNull(dialogs, "dialogs");
+        TrainingLogCache cache = new TrainingLogCache();
+        this.study = new SchedulesStudy(cache);
+        this.fitStudy = new ScheduleFitStudy(cache);
+        specText.addListener((o, a, b) -> onSpec());
+        align.addListener((o, a, b) -> submit(requested.withAlign(alignValue())));
+        showSchedule.addListener((o, a, b) -> show());
+        smoothing.addListener((o, a, b) -> show());
+        weight.addListener((o, a, b) -> show());
+        metric.addListener((o, a, b) -> show());
+        List<Path> bundled = new ArrayList<>();
         if (modelsDir != null) {
-            List<Path> bundled = new ArrayList<>();
             for (String name : List.of("plm-nano", "plm-nano-cosine")) {
                 Path p = modelsDir.resolve(name);
                 if (Files.isDirectory(p)) {
                     bundled.add(p);
                 }
             }
-            if (!bundled.isEmpty()) {
-                openLogs(bundled);
-            }
         }
-        if (runs.isEmpty() && loading == 0) {
-            status.set("No runs loaded: add a training log (CSV/TSV, JSONL, trainer_state.json, TensorBoard events).");
+        specError.set(SchedulesStudy.specError(specText.get()));
+        String spec = specError.get().isEmpty() ? specText.get() : null;
+        if (!bundled.isEmpty()) {
+            status.set("Reading " + bundled.stream().map(p -> p.getFileName().toString()).toList() + "…");
         }
-    }
-
-    private static Map<String, String> presets() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("plm-nano recipe (WSDC, linear)", PLM_NANO_SPEC);
-        m.put("plm-nano-cosine recipe (warmup + cosine)", "cosine:warmup=45,decay_end=900,peak=0.002,floor=0.0002");
-        m.put("WSDC, cosine decay (100k steps)",
-                "wsdc:warmup=2000,stable_end=80000,decay_end=96000,peak=0.0003,floor=0.00003,shape=cosine");
-        m.put("WSD, MiniCPM exponential half-life",
-                "wsd:warmup=2000,stable_end=90000,decay_end=100000,peak=0.01,floor=0.001,shape=exponential,"
-                        + "half_life=2000");
-        m.put("warmup + inverse sqrt", "inverse_sqrt:warmup=4000,peak=0.0007");
-        m.put("piecewise (WSDC as segments)",
-                "piecewise:init=0,linear@2000=0.0003,constant@80000,cosine@96000=0.00003");
-        return m;
+        submit(SchedulesStudy.Settings.replay(bundled, spec, Replay.Align.STEP));
     }
 
     // ---- inputs -------------------------------------------------------------------------------------------
@@ -192,7 +181,7 @@ public final class SchedulesViewModel {
     }
 
     public IntegerProperty cursorProperty() {
-        return cursor;
+        return cursor.index;
     }
 
     // ---- outputs ------------------------------------------------------------------------------------------
@@ -254,21 +243,38 @@ public final class SchedulesViewModel {
     }
 
     public ReadOnlyBooleanProperty playingProperty() {
-        return playing.getReadOnlyProperty();
+        return cursor.playing.getReadOnlyProperty();
     }
 
     public ReadOnlyIntegerProperty cursorMaxProperty() {
-        return cursorMax.getReadOnlyProperty();
+        return cursor.max.getReadOnlyProperty();
     }
 
     /** The cursor's position on the x axis (NaN without a chart). */
     public ReadOnlyDoubleProperty cursorXProperty() {
-        return cursorX.getReadOnlyProperty();
+        return cursor.x.getReadOnlyProperty();
     }
 
     /** The values of every series at the cursor. */
     public ReadOnlyStringProperty cursorTextProperty() {
-        return cursorText.getReadOnlyProperty();
+        return cursor.text.getReadOnlyProperty();
+    }
+
+    /** The last report of the study (null before the first or after a failed run). */
+    public ReadOnlyObjectProperty<SchedulesReport> reportProperty() {
+        return report.getReadOnlyProperty();
+    }
+
+    /** The last fit (null before the first). */
+    public ReadOnlyObjectProperty<ScheduleFitReport> fitReportProperty() {
+        return fitReport.getReadOnlyProperty();
+    }
+
+    /** What the screen shows of the report: the metric, the smoothing and whether the schedule is overlaid. */
+    public SchedulesReport.Selection selection() {
+        double w = Math.min(0.999, Math.max(0, weight.get()));
+        return new SchedulesReport.Selection(metric.get(), ScheduleChoices.method(smoothing.get()), w,
+                showSchedule.get());
     }
 
     // ---- intents ------------------------------------------------------------------------------------------
@@ -283,298 +289,206 @@ public final class SchedulesViewModel {
 
     /** Reads a training log (file or run folder) in the background and adds it as a run. */
     public void openLog(Path path) {
-        openLogs(List.of(path));
-    }
-
-    private void openLogs(List<Path> paths) {
-        loading++;
-        busy.set(true);
-        status.set("Reading " + paths.stream().map(p -> p.getFileName().toString()).toList() + "…");
-        executor.execute(BackgroundTask.of("Read training log" + (paths.size() > 1 ? "s" : ""), ctx -> {
-            List<TrainingLog> out = new ArrayList<>();
-            for (int i = 0; i < paths.size(); i++) {
-                ctx.message("Reading " + paths.get(i).getFileName());
-                out.add(TrainingLogs.read(paths.get(i), ctx));
-            }
-            return out;
-        }).onSuccess(logs -> {
-            for (TrainingLog l : logs) {
-                int existing = runNames.indexOf(l.name());
-                if (existing >= 0) {
-                    runs.set(existing, l);
-                } else {
-                    runs.add(l);
-                    runNames.add(l.name());
-                }
-            }
-            if (fitRun.get() == null && !runNames.isEmpty()) {
-                fitRun.set(runNames.get(0));
-            }
-            refreshMetrics();
-            List<String> warnings = new ArrayList<>();
-            logs.forEach(l -> l.warnings().forEach(w -> warnings.add(l.name() + ": " + w)));
-            status.set(describeRuns() + (warnings.isEmpty() ? "" : "  ·  " + warnings.size() + " warning"
-                    + (warnings.size() > 1 ? "s" : "") + ", first: " + warnings.get(0)));
-            rebuild();
-        }).onFailure(e -> {
-            status.set("Could not read " + paths.get(paths.size() - 1).getFileName());
-            Dialogs.error("Could not read the training log " + paths, e);
-        }).onFinished(() -> {
-            loading--;
-            busy.set(loading > 0);
-        }));
+        List<Path> logs = new ArrayList<>(requested.logs());
+        if (!logs.contains(path)) {
+            logs.add(path);
+        }
+        status.set("Reading " + path.getFileName() + "…");
+        submit(requested.withLogs(logs));
     }
 
     /** Removes a run by name. */
     public void removeRun(String name) {
-        int i = runNames.indexOf(name);
-        if (i >= 0) {
-            runs.remove(i);
-            runNames.remove(i);
-            if (name.equals(fitRun.get())) {
-                fitRun.set(runNames.isEmpty() ? null : runNames.get(0));
-            }
-            refreshMetrics();
-            status.set(runs.isEmpty() ? "No runs loaded." : describeRuns());
-            rebuild();
+        SchedulesReport r = report.get();
+        Path log = r == null ? null : r.logOf(name).orElse(null);
+        if (log != null) {
+            List<Path> logs = new ArrayList<>(requested.logs());
+            logs.remove(log);
+            submit(requested.withLogs(logs));
         }
     }
 
     /** Fits a schedule to the chosen run's learning-rate column in the background. */
     public void fit() {
-        TrainingLog run = run(fitRun.get());
-        if (run == null) {
-            Dialogs.error("Cannot fit a schedule", "Load a training log first and choose its run.");
+        String name = fitRun.get();
+        SchedulesReport r = report.get();
+        Path log = r == null || name == null ? null : r.logOf(name).orElse(null);
+        if (log == null) {
+            dialogs.error("Cannot fit a schedule", "Load a training log first and choose its run.");
             return;
         }
-        String col = run.lrColumn().orElse(null);
-        if (col == null) {
-            Dialogs.error("Cannot fit a schedule to " + run.name(), "its log has no learning-rate column among "
-                    + run.metrics());
-            return;
-        }
-        Replay.Align a = alignValue();
-        double[] x;
-        try {
-            x = Replay.positions(run, a);
-        } catch (IllegalArgumentException e) {
-            Dialogs.error("Cannot fit a schedule to " + run.name(), e);
-            return;
-        }
-        double[] y = run.column(col);
+        ScheduleFitStudy.Settings settings = new ScheduleFitStudy.Settings(log, null, ScheduleFitter.Kind.AUTO,
+                alignValue());
+        running++;
         busy.set(true);
-        fitSummary.set("Fitting " + run.name() + " …");
-        executor.execute(BackgroundTask.of("Fit schedule to " + run.name(),
-                ctx -> ScheduleFitter.fit(x, y, ScheduleFitter.Kind.AUTO, ctx))
-                .onSuccess(fit -> showFit(run, col, a, fit))
-                .onFailure(e -> {
-                    fitSummary.set("The fit failed: " + Dialogs.reason(e));
-                    Dialogs.error("Could not fit a schedule to " + run.name(), e);
+        fitSummary.set("Fitting " + name + " …");
+        executor.execute(BackgroundTask.of("Fit schedule to " + name, ctx -> fitStudy.run(settings, ctx))
+                .onSuccess(f -> {
+                    fitReport.set(f);
+                    show();
                 })
-                .onFinished(() -> busy.set(loading > 0)));
-    }
-
-    private void showFit(TrainingLog run, String col, Replay.Align a, ScheduleFitter.Fit fit) {
-        lastFit = fit;
-        ScheduleDefinition def = new ScheduleDefinition(fit.schedule(), a == Replay.Align.TOKENS ? ScheduleAxis.TOKENS
-                : ScheduleAxis.STEP, List.of());
-        List<Row> rows = new ArrayList<>();
-        rows.add(new Row("kind", fit.kind()));
-        fit.schedule().parameters().forEach((k, v) -> rows.add(new Row(k, v instanceof Double d
-                ? ScheduleSpec.num(d) : String.valueOf(v))));
-        rows.add(new Row("residual (RMS)", String.format(Locale.ROOT, "%.4g (%.3g%% of the peak)", fit.rms(),
-                100 * fit.relativeRms())));
-        rows.add(new Row("residual (max)", String.format(Locale.ROOT, "%.4g", fit.maxAbs())));
-        for (ScheduleFitter.Fit r : fit.rivals()) {
-            rows.add(new Row("vs " + r.kind(), String.format(Locale.ROOT, "RMS %.4g", r.rms())));
-        }
-        fitRows.setAll(rows);
-        fitSummary.set(run.name() + " · " + col + ": " + def.toSpec());
-        residualChart.set(Replay.residualChart(fit, run.name(), a, MAX_POINTS));
+                .onFailure(e -> {
+                    fitSummary.set("The fit failed: " + DialogService.reason(e));
+                    dialogs.error("Could not fit a schedule to " + name, e);
+                })
+                .onFinished(this::finished));
     }
 
     /** Puts the last fit into the schedule editor. */
     public void useFit() {
-        if (lastFit != null) {
-            specText.set(new ScheduleDefinition(lastFit.schedule(), alignValue() == Replay.Align.TOKENS
-                    ? ScheduleAxis.TOKENS : ScheduleAxis.STEP, List.of()).toSpec());
+        if (fitReport.get() != null) {
+            specText.set(fitReport.get().definition().toSpec());
         }
+    }
+
+    /** Export all: every chart shown (PNG, SVG, PDF and CSV, every point) into a folder. */
+    public void exportAll(Path dir) {
+        exportAll(dir, EXPORT_FORMATS);
+    }
+
+    /** Export all in the chosen formats; existing files are replaced only after the user agreed. */
+    public void exportAll(Path dir, List<ExportFormat> formats) {
+        Bundle bundle = exportBundle();
+        if (bundle.isEmpty()) {
+            dialogs.error("Nothing to export", "Add a training log or enter a schedule first.");
+            return;
+        }
+        long existing = BundleWriter.targets(bundle, dir, formats).stream().filter(Files::exists).count();
+        if (existing > 0 && !dialogs.confirm("Replace existing files?", existing + " of the files already exist in "
+                + dir + ". Replace them?")) {
+            return;
+        }
+        ExportOptions options = ExportOptions.defaults().withOverwrite(existing > 0);
+        executor.execute(BackgroundTask.of("Export schedule charts",
+                ctx -> new BundleWriter().write(bundle, dir, formats, options, ctx))
+                .onSuccess(files -> status.set("Exported " + files.size() + " files to " + dir))
+                .onFailure(e -> dialogs.error("Export to " + dir + " failed", e)));
+    }
+
+    /** What Export all writes now: the report's bundle for the selection, then the fit's residual chart. */
+    Bundle exportBundle() {
+        Bundle.Builder b = Bundle.builder();
+        if (report.get() != null) {
+            b.addAll(report.get().bundle(selection()));
+        }
+        if (fitReport.get() != null) {
+            b.addAll(fitReport.get().bundle(NoSelection.ALL));
+        }
+        return b.build();
     }
 
     /** Starts or pauses the replay animation (from the start when the cursor is at the end). */
     public void togglePlay() {
-        if (playing.get()) {
-            player.stop();
-            playing.set(false);
-        } else if (cursorMax.get() > 0) {
-            if (cursor.get() >= cursorMax.get()) {
-                cursor.set(0);
-            }
-            playing.set(true);
-            player.play();
-        }
+        cursor.togglePlay();
     }
 
     /** Moves the cursor to the grid point nearest to an x value (a click on a chart). */
     public void cursorTo(double x) {
-        ChartSpec c = lrChart.get();
-        if (c == null) {
-            return;
-        }
-        double[] xs = c.series().get(0).x();
-        int i = Arrays.binarySearch(xs, x);
-        if (i < 0) {
-            int ins = -i - 1;
-            i = ins == 0 ? 0 : ins >= xs.length ? xs.length - 1 : x - xs[ins - 1] <= xs[ins] - x ? ins - 1 : ins;
-        }
-        cursor.set(i);
+        cursor.moveTo(x);
     }
 
     /** Stops the animation (the workspace is closing). */
     public void stop() {
-        player.stop();
-        playing.set(false);
+        cursor.stop();
     }
 
     // ---- internals ----------------------------------------------------------------------------------------
 
-    private void step() {
-        int max = cursorMax.get();
-        int next = Math.min(max, cursor.get() + Math.max(1, max / 250));
-        cursor.set(next);
-        if (next >= max) {
-            player.stop();
-            playing.set(false);
+    private void onSpec() {
+        specError.set(SchedulesStudy.specError(specText.get()));
+        if (specError.get().isEmpty()) {
+            submit(requested.withSpec(specText.get()));
+        } // else keep drawing the last valid schedule
+    }
+
+    /** Runs the study on {@code settings} in the background; only the newest run's report is shown. */
+    private void submit(SchedulesStudy.Settings settings) {
+        requested = settings;
+        int gen = ++generation;
+        running++;
+        busy.set(true);
+        if (replayTask != null) {
+            replayTask.cancel(); // superseded: its report would not be shown
+        }
+        replayTask = executor.execute(BackgroundTask.of("Replay training logs", ctx -> study.run(settings, ctx))
+                .onSuccess(r -> {
+                    if (gen == generation) {
+                        requested = settings.withLogs(r.logs()); // a log shadowed by a later one of its name goes
+                        report.set(r);
+                        status.set(r.status());
+                        show();
+                    }
+                })
+                .onFailure(e -> failed(gen, e))
+                .onFinished(this::finished));
+    }
+
+    private void failed(int gen, Throwable e) {
+        if (e instanceof SchedulesStudy.LogReadException bad) {
+            if (requested.logs().contains(bad.log())) { // drop the unreadable log and show the others again
+                status.set("Could not read " + bad.log().getFileName());
+                dialogs.error("Could not read the training log " + bad.log(), e);
+                List<Path> logs = new ArrayList<>(requested.logs());
+                logs.remove(bad.log());
+                submit(requested.withLogs(logs));
+            }
+        } else if (gen == generation) {
+            report.set(null);
+            status.set(DialogService.reason(e));
+            show();
         }
     }
 
-    private void parseSpec() {
-        String text = specText.get();
-        if (text == null || text.isBlank()) {
-            schedule = null;
-            specError.set("");
-        } else {
-            try {
-                schedule = ScheduleSpec.parse(text);
-                specError.set("");
-            } catch (IllegalArgumentException e) {
-                specError.set(e.getMessage());
-                return; // keep drawing the last valid schedule
-            }
+    private void finished() {
+        running--;
+        busy.set(running > 0);
+    }
+
+    /** The one place the reports and the selection become what the screen shows. */
+    private void show() {
+        if (mapping) {
+            return;
         }
-        rebuild();
+        mapping = true;
+        try {
+            SchedulesReport r = report.get();
+            if (r != null) {
+                if (!runNames.equals(r.runNames())) {
+                    runNames.setAll(r.runNames());
+                }
+                if (!metrics.equals(r.metrics())) {
+                    metrics.setAll(r.metrics());
+                }
+                if (metric.get() == null || !r.metrics().contains(metric.get())) {
+                    metric.set(r.defaultMetric());
+                }
+                if (fitRun.get() == null || !runNames.contains(fitRun.get())) {
+                    fitRun.set(runNames.isEmpty() ? null : runNames.get(0));
+                }
+            }
+            SchedulesReport.Selection sel = selection();
+            weightText.set(ScheduleChoices.weightText(sel.smoothing(), sel.weight()));
+            try {
+                lrChart.set(r == null ? null : r.lrChart(sel).orElse(null));
+                metricChart.set(r == null ? null : r.metricChart(sel).orElse(null));
+            } catch (IllegalArgumentException e) {
+                status.set(e.getMessage());
+                lrChart.set(null);
+                metricChart.set(null);
+            }
+            ScheduleFitReport f = fitReport.get();
+            fitRows.setAll(f == null ? List.of() : f.rows().stream().map(x -> new Row(x.key(), x.value())).toList());
+            fitSummary.set(f == null ? FIT_HINT : f.summary());
+            residualChart.set(f == null ? null : f.charts(NoSelection.ALL).get(0));
+            cursor.show(lrChart.get(), metricChart.get(), r == null ? alignValue() : r.settings().align(),
+                    r == null || !sel.showSchedule() ? null : r.schedule().orElse(null), !runNames.isEmpty());
+        } finally {
+            mapping = false;
+        }
     }
 
     private Replay.Align alignValue() {
         return "tokens".equals(align.get()) ? Replay.Align.TOKENS : Replay.Align.STEP;
     }
 
-    private Smoothing.Method methodValue() {
-        for (Smoothing.Method m : Smoothing.Method.values()) {
-            if (m.label().equals(smoothing.get())) {
-                return m;
-            }
-        }
-        return Smoothing.Method.NONE;
-    }
-
-    private TrainingLog run(String name) {
-        int i = name == null ? -1 : runNames.indexOf(name);
-        return i < 0 ? null : runs.get(i);
-    }
-
-    private String describeRuns() {
-        return runs.size() + " run" + (runs.size() == 1 ? "" : "s") + ": " + String.join(", ", runs.stream()
-                .map(r -> r.name() + " (" + r.rows() + " steps, " + r.format() + ")").toList());
-    }
-
-    private void refreshMetrics() {
-        List<String> all = new ArrayList<>();
-        for (TrainingLog r : runs) {
-            for (String m : r.metrics()) {
-                if (!all.contains(m) && r.lrColumn().map(lr -> !lr.equals(m)).orElse(true)) {
-                    all.add(m);
-                }
-            }
-        }
-        String keep = metric.get();
-        metrics.setAll(all);
-        if (keep == null || !all.contains(keep)) {
-            metric.set(runs.stream().map(r -> r.lossColumn().orElse(null)).filter(java.util.Objects::nonNull)
-                    .findFirst().orElse(all.isEmpty() ? null : all.get(0)));
-        }
-    }
-
-    private void rebuild() {
-        double w = Math.min(0.999, Math.max(0, weight.get()));
-        Smoothing.Method m = methodValue();
-        weightText.set(switch (m) {
-            case NONE -> "off";
-            case EMA -> String.format(Locale.ROOT, "weight %.3f", w);
-            case TRAILING, CENTRED -> Smoothing.windowFor(w) + " points";
-        });
-        Replay.Options o = new Replay.Options(alignValue(), m, w, MAX_POINTS);
-        ScheduleDefinition s = showSchedule.get() ? schedule : null;
-        try {
-            lrChart.set(runs.isEmpty() && s == null ? null : Replay.lrChart(runs, s, o));
-            String met = metric.get();
-            boolean any = met != null && runs.stream().anyMatch(r -> r.hasColumn(met));
-            metricChart.set(any ? Replay.metricChart(runs, met, o) : null);
-        } catch (IllegalArgumentException e) {
-            status.set(e.getMessage());
-            lrChart.set(null);
-            metricChart.set(null);
-        }
-        ChartSpec c = lrChart.get();
-        int n = c == null ? 0 : c.series().get(0).size();
-        cursorMax.set(Math.max(0, n - 1));
-        if (cursor.get() > cursorMax.get()) {
-            cursor.set(cursorMax.get());
-        } else if (!cursorPlaced && n > 0 && !runs.isEmpty()) {
-            cursorPlaced = true;
-            cursor.set(cursorMax.get()); // start at the end of the runs
-        }
-        updateCursor();
-    }
-
-    private void updateCursor() {
-        ChartSpec c = lrChart.get();
-        if (c == null) {
-            cursorX.set(Double.NaN);
-            cursorText.set("");
-            return;
-        }
-        int i = Math.max(0, Math.min(cursor.get(), c.series().get(0).size() - 1));
-        double x = c.series().get(0).x(i);
-        cursorX.set(x);
-        StringBuilder sb = new StringBuilder();
-        sb.append(alignValue() == Replay.Align.TOKENS ? "tokens " : "step ").append(ScheduleSpec.num(x));
-        appendValues(sb, c, x);
-        ChartSpec mc = metricChart.get();
-        if (mc != null) {
-            appendValues(sb, mc, x);
-        }
-        if (schedule != null && showSchedule.get() && schedule.axis() == (alignValue() == Replay.Align.TOKENS
-                ? ScheduleAxis.TOKENS : ScheduleAxis.STEP)) {
-            for (var p : schedule.schedule().phases()) {
-                if (x >= p.start() && x < p.end()) {
-                    sb.append("   ·   schedule phase: ").append(p.name());
-                }
-            }
-        }
-        cursorText.set(sb.toString());
-    }
-
-    private static void appendValues(StringBuilder sb, ChartSpec c, double x) {
-        for (Series s : c.series()) {
-            double[] xs = s.x();
-            int j = Arrays.binarySearch(xs, x);
-            if (j < 0) {
-                continue;
-            }
-            double v = s.y(j);
-            sb.append("   ·   ").append(s.name()).append(' ')
-                    .append(Double.isNaN(v) ? "—" : String.format(Locale.ROOT, "%.5g", v));
-        }
-    }
 }

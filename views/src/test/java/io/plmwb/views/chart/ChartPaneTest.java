@@ -77,6 +77,34 @@ class ChartPaneTest {
     }
 
     @Test
+    void aDrawingBudgetThinsOnlyWhatIsDrawn(FxRobot robot) {
+        int n = 10_001;
+        double[] x = new double[n];
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = i;
+            y[i] = i * 0.5;
+        }
+        y[5001] = Double.NaN; // a gap on the stride
+        ChartSpec spec = ChartSpec.builder("long", ChartKind.LINE).title("Long")
+                .addSeries(Series.xy("s", x, y).build()).build();
+        robot.interact(() -> {
+            pane.setMaxDrawnPoints(4000);
+            pane.setSpec(spec);
+        });
+        var drawn = pane.getChart().getData().get(0).getData();
+        // every ceil(10000 / 3999) = 3rd point, 0 … 9999 (3334 points), and the last, less the gap at 5001
+        assertEquals(3334, drawn.size());
+        assertEquals(0.0, ((Number) drawn.get(0).getXValue()).doubleValue());
+        assertEquals(3.0, ((Number) drawn.get(1).getXValue()).doubleValue());
+        assertEquals(10000.0, ((Number) drawn.get(drawn.size() - 1).getXValue()).doubleValue());
+        assertEquals(5000.0, drawn.get(drawn.size() - 1).getYValue().doubleValue());
+        assertEquals(n, pane.getSpec().series().get(0).size(), "the spec (and so the export) keeps every point");
+        robot.interact(() -> pane.setMaxDrawnPoints(0));
+        assertEquals(n - 1, pane.getChart().getData().get(0).getData().size());
+    }
+
+    @Test
     void drawsTheStackedVariantInTheDarkTheme(FxRobot robot) throws Exception {
         robot.interact(() -> {
             Application.setUserAgentStylesheet(new PrimerDark().getUserAgentStylesheet());

@@ -50,7 +50,7 @@ class SchedulesWorkspaceTest {
         Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
         Dialogs.setSink(messages::add);
         executor = new FxTaskExecutor(1);
-        model = new SchedulesViewModel(executor, models());
+        model = new SchedulesViewModel(executor, models(), Dialogs.service());
         view = new SchedulesView(model, executor);
         stage.setScene(new Scene(view.root(), 1200, 780));
         stage.show();
@@ -128,6 +128,9 @@ class SchedulesWorkspaceTest {
         assertTrue(model.lrChartProperty().get().series().stream().anyMatch(s -> s.name().equals("schedule wsdc")));
         robot.interact(() -> model.choosePreset("plm-nano-cosine recipe (warmup + cosine)"));
         assertFalse(err.isVisible());
+        // the schedule is re-read by a background run of the study
+        waitFor(() -> model.lrChartProperty().get().series().stream()
+                .anyMatch(s -> s.name().equals("schedule cosine")));
         assertTrue(model.lrChartProperty().get().series().stream().anyMatch(s -> s.name().equals("schedule cosine")));
     }
 
@@ -143,6 +146,8 @@ class SchedulesWorkspaceTest {
         assertEquals("10 points", robot.lookup("#weightLabel").queryAs(Label.class).getText());
         assertTrue(model.metricChartProperty().get().series().get(1).name().contains("centred mean 10"));
         robot.interact(() -> model.alignProperty().set("tokens"));
+        // re-aligning runs the study again in the background
+        waitFor(() -> "Tokens".equals(model.lrChartProperty().get().xAxis().label()));
         assertEquals("Tokens", model.lrChartProperty().get().xAxis().label());
 
         var export = view.panes()[1].getExportModel();
