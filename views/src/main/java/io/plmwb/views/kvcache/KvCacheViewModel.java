@@ -273,13 +273,13 @@ public final class KvCacheViewModel {
                     + "in Models (a preset has no weights)");
             return;
         }
-        KvStudy.Settings measuring = s.measuring(KvStudy.Measurement.withThreads(threads));
-        this.measuring.set(true);
+        KvStudy.Settings withMeasurement = s.measuring(KvStudy.Measurement.withThreads(threads));
+        measuring.set(true);
         updateCanMeasure();
         measureStatus.set(String.format(Locale.ROOT, "Measuring %s at %,d tokens…", folder.getFileName(),
-                measuring.resolvedContext()));
+                withMeasurement.resolvedContext()));
         executor.execute(BackgroundTask.of("Measure KV cache of " + folder.getFileName(),
-                c -> study.run(measuring, c)).onSuccess(r -> {
+                c -> study.run(withMeasurement, c)).onSuccess(r -> {
                     measured = new Measured(folder, r.measured());
                     measureStatus.set(KvRows.measureSummary(folder.getFileName().toString(), r));
                     recompute();
@@ -289,7 +289,7 @@ public final class KvCacheViewModel {
                     dialogs.error("Cannot measure the KV cache of " + folder, e);
                 })
                 .onFinished(() -> {
-                    this.measuring.set(false);
+                    measuring.set(false);
                     updateCanMeasure();
                 }));
     }
