@@ -1,17 +1,19 @@
 package io.plmwb.app.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.plmwb.engine.bench.VariantComparison;
-import io.plmwb.experiments.chart.ChartExportService;
-import io.plmwb.experiments.chart.ChartSpec;
+import io.plmwb.engine.task.TaskContext;
 import io.plmwb.experiments.chart.ExportFormat;
 import io.plmwb.experiments.chart.ExportOptions;
-import io.plmwb.experiments.variants.VariantCharts;
+import io.plmwb.experiments.study.BundleWriter;
+import io.plmwb.experiments.study.NoSelection;
+import io.plmwb.experiments.study.Study;
+import io.plmwb.experiments.variants.VariantsReport;
+import io.plmwb.experiments.variants.VariantsStudy;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -54,8 +56,8 @@ public final class VariantsCommand implements Callable<Integer> {
             description = "ONNX Runtime intra-op threads (default: all cores)")
     int threads;
 
-    @Option(names = "--chart-out", paramLabel = "DIR",
-            description = "also export both charts (PNG, SVG, PDF, CSV) into DIR through the chart export service")
+    @Option(names = {"--chart-out", "--out"}, paramLabel = "DIR",
+            description = "also export both charts (PNG, SVG, PDF, CSV) into DIR (existing files are never touched)")
     Path chartOut;
 
     @Option(names = "--json", description = "print JSON")
@@ -63,6 +65,9 @@ public final class VariantsCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** The study run (tests replace it to give both surfaces one report). */
+    Study<VariantsStudy.Settings, VariantsReport> study = new VariantsStudy();
 
     @Override
     public Integer call() throws Exception {
@@ -75,78 +80,49 @@ public final class VariantsCommand implements Callable<Integer> {
         if (tokens < 2 || prefill < 1 || decode < 1) {
             throw new BadInputException("--tokens must be ≥ 2, --prefill and --decode ≥ 1");
         }
-        Path bundled = Path.of("datasets", "heldout", "kjv-jonah.txt");
-        String home = System.getProperty("plmwb.home");
-        Path textFile = text != null ? text : home != null && Files.isRegularFile(Path.of(home).resolve(bundled))
-                ? Path.of(home).resolve(bundled) : bundled;
+        Path textFile = text != null ? text : VariantsStudy.defaultText();
         if (!Files.isRegularFile(textFile)) {
             throw new BadInputException(textFile + " does not exist (give --text FILE)");
         }
-        if (Files.size(textFile) > 64L * 1024 * 1024) {
-            throw new BadInputException(textFile + " is larger than 64 MB; give a smaller held-out text");
-        }
-        String heldOut = Files.readString(textFile, StandardCharsets.UTF_8);
-        VariantComparison.Options o = VariantComparison.Options.defaults().withBits(bits)
-                .withTokens(tokens, prefill, decode).withThreads(threads);
+        VariantsStudy.Settings settings = new VariantsStudy.Settings(model, textFile, VariantComparison.Options
+                .defaults().withBits(bits).withTokens(tokens, prefill, decode).withThreads(threads));
         CliProgress progress = new CliProgress(spec.commandLine().getErr(), "variants");
-        VariantComparison.Result r;
+        VariantsReport report;
         try {
-            r = VariantComparison.run(model, heldOut, o, progress);
+            report = study.run(settings, progress);
         } finally {
             progress.done();
         }
-        List<Path> charts = new ArrayList<>();
+        List<Path> charts = List.of();
         if (chartOut != null) {
-            ChartExportService svc = new ChartExportService();
-            for (ChartSpec c : List.of(VariantCharts.speed(r), VariantCharts.relative(r))) {
-                charts.addAll(svc.exportAll(c, chartOut, c.id(), List.of(ExportFormat.values()),
-                        ExportOptions.defaults()));
-            }
+            charts = new BundleWriter().write(report.bundle(NoSelection.ALL), chartOut,
+                    List.of(ExportFormat.values()), ExportOptions.defaults(), TaskContext.none());
         }
         PrintWriter pw = spec.commandLine().getOut();
         if (json) {
-            ObjectNode root = CliJson.object();
-            root.put("model", r.source().toString());
-            root.put("synthetic", r.synthetic());
-            root.put("text", textFile.toAbsolutePath().normalize().toString());
-            root.put("eval_tokens", r.evalTokens());
-            root.put("prefill_tokens", r.prefillTokens());
-            root.put("decode_tokens", r.decodeTokens());
-            root.put("threads", r.threads());
-            root.put("cache_mode", r.cacheMode());
-            var arr = root.putArray("variants");
-            for (VariantComparison.Variant v : r.variants()) {
-                ObjectNode x = arr.addObject();
-                x.put("label", v.label());
-                x.put("weights", v.weights());
-                x.put("model", v.model().toString());
-                x.put("file_bytes", v.fileBytes());
-                x.put("graph_weight_bytes", v.graphBytes());
-                x.put("resident_bytes", v.residentBytes());
-                x.put("prefill_tokens_per_second", v.prefillTokensPerSecond());
-                x.put("decode_tokens_per_second", v.decodeTokensPerSecond());
-                x.put("perplexity", v.perplexity());
-                x.put("mean_kl", v.meanKl());
-                x.put("top1_agreement", v.top1Agreement());
-            }
-            var files = root.putArray("chart_files");
+            ObjectNode root = report.toJson();
+            ArrayNode files = root.putArray("chart_files");
             charts.forEach(p -> files.add(p.toString()));
             pw.println(CliJson.pretty(root));
         } else {
-            pw.printf("%s%s: %d held-out tokens of %s, prefill %d, decode %d, %s cache, %d threads%n", r.name(),
-                    r.synthetic() ? " (SYNTHETIC)" : "", r.evalTokens(), textFile.getFileName(), r.prefillTokens(),
-                    r.decodeTokens(), r.cacheMode(), r.threads());
-            pw.printf("%-6s %6s %12s %12s %11s %10s %10s %10s %9s %7s%n", "", "weights", "file MB", "graph MB",
-                    "RSS+ MB", "prefill/s", "decode/s", "ppl", "KL", "top-1");
-            for (VariantComparison.Variant v : r.variants()) {
-                pw.printf("%-6s %6s %12.1f %12.1f %11s %10.1f %10.1f %10.3f %9.5f %6.1f%%%n", v.label(), v.weights(),
-                        v.fileBytes() / 1e6, v.graphBytes() / 1e6, v.residentBytes() < 0 ? "n/a"
-                                : String.format("%.1f", v.residentBytes() / 1e6), v.prefillTokensPerSecond(),
-                        v.decodeTokensPerSecond(), v.perplexity(), v.meanKl(), 100 * v.top1Agreement());
-            }
+            printText(pw, report.result(), textFile);
             charts.forEach(p -> pw.println("wrote " + p));
         }
         pw.flush();
         return 0;
+    }
+
+    private static void printText(PrintWriter pw, VariantComparison.Result r, Path textFile) {
+        pw.printf("%s%s: %d held-out tokens of %s, prefill %d, decode %d, %s cache, %d threads%n", r.name(),
+                r.synthetic() ? " (SYNTHETIC)" : "", r.evalTokens(), textFile.getFileName(), r.prefillTokens(),
+                r.decodeTokens(), r.cacheMode(), r.threads());
+        pw.printf("%-6s %6s %12s %12s %11s %10s %10s %10s %9s %7s%n", "", "weights", "file MB", "graph MB",
+                "RSS+ MB", "prefill/s", "decode/s", "ppl", "KL", "top-1");
+        for (VariantComparison.Variant v : r.variants()) {
+            pw.printf("%-6s %6s %12.1f %12.1f %11s %10.1f %10.1f %10.3f %9.5f %6.1f%%%n", v.label(), v.weights(),
+                    v.fileBytes() / 1e6, v.graphBytes() / 1e6, v.residentBytes() < 0 ? "n/a"
+                            : String.format("%.1f", v.residentBytes() / 1e6), v.prefillTokensPerSecond(),
+                    v.decodeTokensPerSecond(), v.perplexity(), v.meanKl(), 100 * v.top1Agreement());
+        }
     }
 }

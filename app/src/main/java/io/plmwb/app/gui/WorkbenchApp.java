@@ -94,7 +94,7 @@ public class WorkbenchApp extends Application {
                 list -> {
                     settings.deviceBudgets = new java.util.ArrayList<>(list);
                     mainModel.persist();
-                });
+                }, io.plmwb.views.common.Dialogs.service());
         workspaces.put(WorkspaceId.KV_CACHE, new KvCacheView(kv));
         workspaces.put(WorkspaceId.LATENCY, new LatencyView(latency));
         workspaces.put(WorkspaceId.SCHEDULES, new SchedulesView(schedules, executor));

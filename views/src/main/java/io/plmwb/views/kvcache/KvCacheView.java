@@ -2,6 +2,7 @@ package io.plmwb.views.kvcache;
 
 import io.plmwb.views.chart.ChartPane;
 import io.plmwb.views.common.FxmlWorkspace;
+import java.io.File;
 import java.util.function.Function;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.fxml.FXML;
@@ -16,6 +17,7 @@ import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
+import javafx.stage.DirectoryChooser;
 
 /** The KV Cache workspace: binds the layout table, the two charts, the device budgets and the measurement. */
 public final class KvCacheView extends FxmlWorkspace {
@@ -37,6 +39,8 @@ public final class KvCacheView extends FxmlWorkspace {
     @FXML private Label mismatchBadge;
     @FXML private Label measureStatus;
     @FXML private TableView<KvCacheViewModel.MeasuredRow> measuredTable;
+    @FXML private Button exportAllButton;
+    @FXML private Label exportStatus;
 
     private final KvCacheViewModel model;
     private ChartPane cachePane;
@@ -128,6 +132,8 @@ public final class KvCacheView extends FxmlWorkspace {
             VBox.setVgrow(p, Priority.ALWAYS);
             p.getStyleClass().add("card");
         }
+        exportAllButton.disableProperty().bind(model.reportProperty().isNull());
+        exportStatus.textProperty().bind(model.exportStatusProperty());
         cacheChartHost.getChildren().setAll(cachePane);
         budgetChartHost.getChildren().setAll(budgetPane);
     }
@@ -177,6 +183,16 @@ public final class KvCacheView extends FxmlWorkspace {
     @FXML
     private void onMeasure() {
         model.measure();
+    }
+
+    @FXML
+    private void onExportAll() {
+        DirectoryChooser dc = new DirectoryChooser();
+        dc.setTitle("Folder for both charts (PNG, SVG, PDF, CSV)");
+        File d = dc.showDialog(root().getScene().getWindow());
+        if (d != null) {
+            model.exportAll(d.toPath());
+        }
     }
 
     /** Exports the chart that has the focus, else the cache-vs-context chart. */

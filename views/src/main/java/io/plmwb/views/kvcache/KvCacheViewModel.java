@@ -1,28 +1,28 @@
 package io.plmwb.views.kvcache;
 
 import io.plmwb.engine.arch.StorageType;
-import io.plmwb.engine.graph.CacheMode;
 import io.plmwb.engine.model.ModelConfig;
 import io.plmwb.engine.model.Presets;
 import io.plmwb.engine.probe.KvCacheProbe;
-import io.plmwb.engine.runtime.LoadedModel;
-import io.plmwb.engine.runtime.ModelLoader;
-import io.plmwb.engine.runtime.RuntimeOptions;
 import io.plmwb.engine.task.BackgroundTask;
 import io.plmwb.engine.task.TaskExecutor;
-import io.plmwb.experiments.chart.ChartExportService;
 import io.plmwb.experiments.chart.ChartSpec;
+import io.plmwb.experiments.chart.ExportFormat;
 import io.plmwb.experiments.kv.DeviceBudget;
-import io.plmwb.experiments.kv.KvCacheAnalysis;
-import io.plmwb.experiments.kv.KvCharts;
+import io.plmwb.experiments.kv.KvReport;
+import io.plmwb.experiments.kv.KvStudy;
+import io.plmwb.experiments.study.Bundle;
+import io.plmwb.experiments.study.BundleWriter;
+import io.plmwb.experiments.study.NoSelection;
 import io.plmwb.views.chart.ChartExportViewModel;
 import io.plmwb.views.common.CurrentModel;
-import io.plmwb.views.common.Dialogs;
+import io.plmwb.views.common.DialogService;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import javafx.beans.property.IntegerProperty;
@@ -39,14 +39,18 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 /**
- * The KV Cache workspace: the analytic KV-cache costs of the shown model (or a published preset) under every layout
- * at a cache dtype, the memory to run against editable device budgets with the longest context that fits, and the
- * cache tensors the engine really holds after filling a session to the context, beside the analytic figures.
+ * The KV Cache workspace over {@link KvStudy}: the inputs (model source, cache and weight dtypes, context, device
+ * budgets) give the analytic {@link KvReport} at once on every edit; Measure runs the study with a measurement in the
+ * background; every shown figure is mapped from the current report in {@link #show}. Export all writes the report's
+ * bundle through {@link BundleWriter}.
  */
 public final class KvCacheViewModel {
 
     /** The source entry that follows the model shown in the Models workspace. */
     public static final String CURRENT = "Current model";
+    /** The formats Export all writes. */
+    public static final List<ExportFormat> EXPORT_FORMATS = List.of(ExportFormat.PNG, ExportFormat.SVG,
+            ExportFormat.PDF, ExportFormat.CSV);
 
     /** One layout row, formatted. */
     public record LayoutRow(String layout, String valuesPerTokenPerLayer, String bytesPerTokenPerLayer,
@@ -62,10 +66,16 @@ public final class KvCacheViewModel {
                               String verdict, boolean matches) {
     }
 
+    /** The caches measured for one checkpoint folder. */
+    private record Measured(Path folder, List<KvCacheProbe.Result> results) {
+    }
+
     private final TaskExecutor executor;
     private final CurrentModel current;
     private final int threads;
     private final Consumer<List<String>> persistBudgets;
+    private final DialogService dialogs;
+    private final KvStudy study = new KvStudy();
     private final ObservableList<String> sources = FXCollections.observableArrayList();
     private final ObjectProperty<String> source = new SimpleObjectProperty<>(this, "source", CURRENT);
     private final ObjectProperty<String> cacheType = new SimpleObjectProperty<>(this, "cacheType",
@@ -73,13 +83,15 @@ public final class KvCacheViewModel {
     private final ObjectProperty<String> weightType = new SimpleObjectProperty<>(this, "weightType",
             StorageType.BF16.label());
     private final IntegerProperty context = new SimpleIntegerProperty(this, "context", 4096);
+    private final ObservableList<DeviceBudget> budgets = FXCollections.observableArrayList();
+    private final ReadOnlyObjectWrapper<KvReport> report = new ReadOnlyObjectWrapper<>(this, "report");
     private final ReadOnlyStringWrapper headline = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper detail = new ReadOnlyStringWrapper("");
     private final ObservableList<LayoutRow> layoutRows = FXCollections.observableArrayList();
-    private final ObservableList<DeviceBudget> budgets = FXCollections.observableArrayList();
     private final ObservableList<DeviceRow> deviceRows = FXCollections.observableArrayList();
     private final ObservableList<MeasuredRow> measuredRows = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper measureStatus = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper exportStatus = new ReadOnlyStringWrapper("");
     private final ReadOnlyBooleanWrapper canMeasure = new ReadOnlyBooleanWrapper();
     private final ReadOnlyBooleanWrapper measuring = new ReadOnlyBooleanWrapper();
     private final ReadOnlyBooleanWrapper mismatch = new ReadOnlyBooleanWrapper();
@@ -87,25 +99,26 @@ public final class KvCacheViewModel {
     private final ReadOnlyObjectWrapper<ChartSpec> budgetChart = new ReadOnlyObjectWrapper<>();
     private final ChartExportViewModel cacheExport;
     private final ChartExportViewModel budgetExport;
-    private KvCacheAnalysis analysis;
+    private Measured measured;
 
     /**
-     * @param executor       background tasks (measuring)
+     * @param executor       background tasks (measuring, Export all)
      * @param current        the model shown in the Models workspace
      * @param threads        ONNX Runtime threads when measuring
      * @param savedBudgets   device budgets saved in the settings ({@link DeviceBudget#format()} strings; null or
      *                       empty: the defaults)
      * @param persistBudgets called with the budgets whenever the list changes
+     * @param dialogs        where failures are reported
      */
     public KvCacheViewModel(TaskExecutor executor, CurrentModel current, int threads, List<String> savedBudgets,
-            Consumer<List<String>> persistBudgets) {
+            Consumer<List<String>> persistBudgets, DialogService dialogs) {
         this.executor = executor;
         this.current = current;
         this.threads = Math.max(1, threads);
         this.persistBudgets = persistBudgets == null ? b -> { } : persistBudgets;
-        ChartExportService service = new ChartExportService();
-        this.cacheExport = new ChartExportViewModel(service, executor);
-        this.budgetExport = new ChartExportViewModel(service, executor);
+        this.dialogs = Objects.requireNonNull(dialogs, "dialogs");
+        this.cacheExport = ChartExportViewModel.create(executor);
+        this.budgetExport = ChartExportViewModel.create(executor);
         sources.add(CURRENT);
         Presets.names().forEach(sources::add);
         budgets.setAll(restore(savedBudgets));
@@ -115,7 +128,7 @@ public final class KvCacheViewModel {
         context.addListener((o, a, b) -> recompute());
         current.configProperty().addListener((o, a, b) -> {
             if (CURRENT.equals(source.get())) {
-                measuredRows.clear();
+                measured = null;
                 measureStatus.set("");
                 recompute();
             }
@@ -152,70 +165,60 @@ public final class KvCacheViewModel {
         return StorageType.parse(label).orElse(StorageType.BF16);
     }
 
-    private ModelConfig shownConfig() {
+    /** The analytic settings of the inputs, or null when no model is shown. */
+    KvStudy.Settings settings() {
+        KvStudy.Source src;
         if (CURRENT.equals(source.get())) {
-            return current.config();
+            ModelConfig cfg = current.config();
+            if (cfg == null) {
+                return null;
+            }
+            src = new KvStudy.Source(current.name() == null ? "no model" : current.name(), cfg, null,
+                    current.folder());
+        } else {
+            if (Presets.byName(source.get()).isEmpty()) {
+                return null;
+            }
+            src = KvStudy.Source.preset(source.get());
         }
-        return Presets.byName(source.get()).orElse(null);
-    }
-
-    private String shownName() {
-        if (CURRENT.equals(source.get())) {
-            return current.name() == null ? "no model" : current.name();
-        }
-        return source.get();
+        return new KvStudy.Settings(src, type(cacheType.get()), type(weightType.get()), Math.max(1, context.get()),
+                List.copyOf(budgets), null);
     }
 
     private void recompute() {
+        KvStudy.Settings s = settings();
+        KvReport r = s == null ? null : KvStudy.analyze(s);
+        Measured m = measured;
+        if (r != null && m != null && m.folder().equals(s.source().checkpoint())) {
+            r = r.withMeasured(m.results());
+        }
+        show(r);
+    }
+
+    /** The one place the report reaches the screen. */
+    private void show(KvReport r) {
+        report.set(r);
         updateCanMeasure();
-        ModelConfig cfg = shownConfig();
-        if (cfg == null) {
-            analysis = null;
+        if (r == null) {
             headline.set("No model shown");
             detail.set("Open a checkpoint in Models, or pick a published architecture above.");
             layoutRows.clear();
             deviceRows.clear();
+            measuredRows.clear();
+            mismatch.set(false);
             cacheChart.set(null);
             budgetChart.set(null);
             return;
         }
-        int ctx = Math.max(1, context.get());
-        analysis = new KvCacheAnalysis(cfg, type(cacheType.get()), type(weightType.get()));
-        String name = shownName();
-        headline.set(name + (cfg.synthetic() ? "  (SYNTHETIC weights)" : ""));
-        detail.set(String.format(Locale.ROOT, "%s · %d layers · %s · max_position_embeddings %,d · weights %s %s",
-                cfg.modelType(), cfg.numLayers(),
-                cfg.family().isMla() ? String.format(Locale.ROOT, "MLA latent %d + rope %d", cfg.kvLoraRank(),
-                        cfg.qkRopeHeadDim()) : "GQA, " + cfg.numKvHeads() + " KV heads",
-                cfg.maxPositionEmbeddings(), analysis.weightType().label(), gib(analysis.weightBytes())));
-        List<LayoutRow> rows = new ArrayList<>();
-        for (KvCacheAnalysis.LayoutRow r : analysis.rows(ctx)) {
-            rows.add(new LayoutRow(KvCharts.label(r.layout()), String.format(Locale.ROOT, "%,d",
-                    r.valuesPerTokenPerLayer()), String.format(Locale.ROOT, "%,d B", r.bytesPerTokenPerLayer()),
-                    String.format(Locale.ROOT, "%,d B", r.bytesPerToken()), bytes(r.bytesAtContext()),
-                    String.format(Locale.ROOT, "%.2f×", r.ratioToNative())));
-        }
-        layoutRows.setAll(rows);
-        refreshDevices();
-        cacheChart.set(KvCharts.cacheVsContext(name, analysis));
-    }
-
-    private void refreshDevices() {
-        if (analysis == null) {
-            return;
-        }
-        List<DeviceRow> rows = new ArrayList<>();
-        for (DeviceBudget d : budgets) {
-            String[] cells = {"—", "—", "—", "—"};
-            for (KvCacheAnalysis.Fit f : analysis.fits(d)) {
-                cells[f.layout().ordinal()] = f.weightsDoNotFit() ? "weights do not fit"
-                        : f.unbounded() ? "≥ 64 Mi" : String.format(Locale.ROOT, "%,d", f.maxContext());
-            }
-            rows.add(new DeviceRow(d.name(), String.format(Locale.ROOT, "%.2f GiB", d.gib()), cells[0], cells[1],
-                    cells[2], cells[3]));
-        }
-        deviceRows.setAll(rows);
-        budgetChart.set(KvCharts.memoryVsBudgets(shownName(), analysis, List.copyOf(budgets)));
+        headline.set(KvRows.headline(r));
+        detail.set(KvRows.detail(r));
+        layoutRows.setAll(KvRows.layoutRows(r));
+        deviceRows.setAll(KvRows.deviceRows(r));
+        measuredRows.setAll(KvRows.measuredRows(r));
+        mismatch.set(!r.allMatch());
+        List<ChartSpec> charts = r.charts(NoSelection.ALL);
+        cacheChart.set(charts.get(0));
+        budgetChart.set(charts.get(1));
     }
 
     private void updateCanMeasure() {
@@ -255,7 +258,7 @@ public final class KvCacheViewModel {
 
     private void budgetsChanged() {
         persistBudgets.accept(budgets.stream().map(DeviceBudget::format).collect(Collectors.toList()));
-        refreshDevices();
+        recompute();
     }
 
     /**
@@ -263,57 +266,27 @@ public final class KvCacheViewModel {
      * the cache tensors the engine holds, with progress and cancel; results land in {@link #measuredRows()}.
      */
     public void measure() {
+        KvStudy.Settings s = settings();
         Path folder = current.folder();
-        ModelConfig cfg = current.config();
-        if (!CURRENT.equals(source.get()) || folder == null || cfg == null) {
+        if (!CURRENT.equals(source.get()) || folder == null || s == null) {
             measureStatus.set("Measuring needs a checkpoint folder: choose \"" + CURRENT + "\" with a model opened "
                     + "in Models (a preset has no weights)");
             return;
         }
-        int ctx = Math.max(1, context.get());
-        List<CacheMode> modes = cfg.family().isMla() ? List.of(CacheMode.LATENT, CacheMode.EXPANDED)
-                : List.of(CacheMode.EXPANDED);
+        KvStudy.Settings withMeasurement = s.measuring(KvStudy.Measurement.withThreads(threads));
         measuring.set(true);
         updateCanMeasure();
-        measureStatus.set(String.format(Locale.ROOT, "Measuring %s at %,d tokens…", folder.getFileName(), ctx));
-        executor.execute(BackgroundTask.of("Measure KV cache of " + folder.getFileName(), c -> {
-            List<KvCacheProbe.Result> results = new ArrayList<>();
-            for (CacheMode mode : modes) {
-                c.message("Loading " + mode.key() + " graph");
-                ModelLoader.Options o = ModelLoader.Options.defaults().withMode(mode).withContextLimit(ctx + 1)
-                        .withRuntime(RuntimeOptions.threads(1, threads));
-                try (LoadedModel m = ModelLoader.load(folder, o, c)) {
-                    results.add(KvCacheProbe.measure(m, ctx, c));
-                }
-            }
-            return results;
-        }).onSuccess(results -> {
-            List<MeasuredRow> rows = new ArrayList<>();
-            StringBuilder summary = new StringBuilder();
-            boolean allMatch = true;
-            for (KvCacheProbe.Result r : results) {
-                allMatch &= r.matches();
-                for (KvCacheProbe.LayerRow l : r.layers()) {
-                    rows.add(new MeasuredRow(r.mode().key(), Integer.toString(l.layer()), l.tensors().stream()
-                            .map(t -> t.part() + " " + Arrays.toString(t.shape()))
-                            .collect(Collectors.joining(", ")), String.format(Locale.ROOT, "%,d B", l.measuredBytes()),
-                            String.format(Locale.ROOT, "%,d B", l.analyticBytes()), l.matches() ? "match" : "MISMATCH",
-                            l.matches()));
-                }
-                if (summary.length() > 0) {
-                    summary.append("   ·   ");
-                }
-                summary.append(String.format(Locale.ROOT, "%s: %s measured vs %s analytic at %s (%s) — %s",
-                        r.mode().key(), bytes(r.measuredBytes()), bytes(r.analyticBytes()), r.storage().label(),
-                        r.dtype(), r.matches() ? "match" : "MISMATCH"));
-            }
-            measuredRows.setAll(rows);
-            mismatch.set(!allMatch);
-            measureStatus.set(String.format(Locale.ROOT, "%s at %,d tokens — %s", folder.getFileName(), ctx, summary));
-        }).onCancelled(() -> measureStatus.set("Measurement cancelled"))
+        measureStatus.set(String.format(Locale.ROOT, "Measuring %s at %,d tokens…", folder.getFileName(),
+                withMeasurement.resolvedContext()));
+        executor.execute(BackgroundTask.of("Measure KV cache of " + folder.getFileName(),
+                c -> study.run(withMeasurement, c)).onSuccess(r -> {
+                    measured = new Measured(folder, r.measured());
+                    measureStatus.set(KvRows.measureSummary(folder.getFileName().toString(), r));
+                    recompute();
+                }).onCancelled(() -> measureStatus.set("Measurement cancelled"))
                 .onFailure(e -> {
-                    measureStatus.set("Not measured: " + Dialogs.reason(e));
-                    Dialogs.error("Cannot measure the KV cache of " + folder, e);
+                    measureStatus.set("Not measured: " + DialogService.reason(e));
+                    dialogs.error("Cannot measure the KV cache of " + folder, e);
                 })
                 .onFinished(() -> {
                     measuring.set(false);
@@ -321,22 +294,26 @@ public final class KvCacheViewModel {
                 }));
     }
 
-    private static String gib(long bytes) {
-        return String.format(Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));
-    }
-
-    /** Bytes with a binary unit that keeps three significant figures. */
-    static String bytes(long b) {
-        if (b >= 1L << 30) {
-            return String.format(Locale.ROOT, "%,.2f GiB", b / (double) (1L << 30));
+    /**
+     * Writes the shown report's bundle (both charts in PNG, SVG, PDF and CSV) into {@code dir} in the background;
+     * existing files are replaced only after the user agrees.
+     */
+    public void exportAll(Path dir) {
+        KvReport r = report.get();
+        if (r == null) {
+            dialogs.error("Nothing to export", "Open a checkpoint in Models or pick a published architecture first.");
+            return;
         }
-        if (b >= 1L << 20) {
-            return String.format(Locale.ROOT, "%,.1f MiB", b / (double) (1L << 20));
+        Bundle bundle = r.bundle(NoSelection.ALL);
+        long existing = BundleWriter.targets(bundle, dir, EXPORT_FORMATS).stream().filter(Files::exists).count();
+        if (existing > 0 && !dialogs.confirm("Replace existing files?", existing + " of the files to write already "
+                + "exist in " + dir + ". Replace them?")) {
+            return;
         }
-        if (b >= 1L << 10) {
-            return String.format(Locale.ROOT, "%,.1f KiB", b / (double) (1L << 10));
-        }
-        return b + " B";
+        executor.execute(BackgroundTask.of("Export KV cache charts", ctx -> new BundleWriter().write(bundle, dir,
+                EXPORT_FORMATS, KvReport.EXPORT_OPTIONS.withOverwrite(existing > 0), ctx))
+                .onSuccess(files -> exportStatus.set("Exported " + files.size() + " files to " + dir))
+                .onFailure(e -> dialogs.error("Export to " + dir + " failed", e)));
     }
 
     public ObservableList<String> sources() {
@@ -357,6 +334,11 @@ public final class KvCacheViewModel {
 
     public IntegerProperty contextProperty() {
         return context;
+    }
+
+    /** The report on screen (null when no model is shown). */
+    public ReadOnlyObjectProperty<KvReport> reportProperty() {
+        return report.getReadOnlyProperty();
     }
 
     public ReadOnlyStringProperty headlineProperty() {
@@ -385,6 +367,11 @@ public final class KvCacheViewModel {
 
     public ReadOnlyStringProperty measureStatusProperty() {
         return measureStatus.getReadOnlyProperty();
+    }
+
+    /** What the last Export all wrote. */
+    public ReadOnlyStringProperty exportStatusProperty() {
+        return exportStatus.getReadOnlyProperty();
     }
 
     public ReadOnlyBooleanProperty canMeasureProperty() {

@@ -108,7 +108,7 @@ public final class ModelsViewModel {
         ChartExportService exportService = new ChartExportService();
         this.componentExport = new ChartExportViewModel(exportService, executor);
         this.perLayerExport = new ChartExportViewModel(exportService, executor);
-        this.variants = new VariantsViewModel(executor, current);
+        this.variants = new VariantsViewModel(executor, current, dialogs);
         Presets.names().forEach(presets::add);
     }
 

@@ -2,6 +2,7 @@ package io.plmwb.views.models;
 
 import io.plmwb.views.chart.ChartPane;
 import io.plmwb.views.common.ViewLoader;
+import java.io.File;
 import java.util.function.Function;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.fxml.FXML;
@@ -13,6 +14,7 @@ import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.stage.DirectoryChooser;
 
 /** The variant comparison card of the Models workspace: binds {@link VariantsViewModel} to a table and two charts. */
 public final class VariantsView {
@@ -20,6 +22,8 @@ public final class VariantsView {
     @FXML private CheckBox eightBox;
     @FXML private CheckBox fourBox;
     @FXML private Button compareButton;
+    @FXML private Button exportAllButton;
+    @FXML private Label exportStatus;
     @FXML private Label status;
     @FXML private TableView<VariantsViewModel.Row> table;
     @FXML private HBox chartBox;
@@ -47,6 +51,8 @@ public final class VariantsView {
         fourBox.selectedProperty().bindBidirectional(model.fourBitProperty());
         compareButton.disableProperty().bind(model.canCompareBinding().not());
         status.textProperty().bind(model.statusProperty());
+        exportAllButton.disableProperty().bind(model.reportProperty().isNull().or(model.runningProperty()));
+        exportStatus.textProperty().bind(model.exportStatusProperty());
         column("Variant", VariantsViewModel.Row::variant);
         column("Weights", VariantsViewModel.Row::weights);
         column("File MB", VariantsViewModel.Row::fileMb);
@@ -83,6 +89,16 @@ public final class VariantsView {
     @FXML
     private void onCompare() {
         model.compare();
+    }
+
+    @FXML
+    private void onExportAll() {
+        DirectoryChooser dc = new DirectoryChooser();
+        dc.setTitle("Folder for both charts (PNG, SVG, PDF, CSV)");
+        File d = dc.showDialog(root.getScene().getWindow());
+        if (d != null) {
+            model.exportAll(d.toPath());
+        }
     }
 
     /** The focused variant chart, or null. */

@@ -4,16 +4,23 @@ import io.plmwb.engine.bench.VariantComparison;
 import io.plmwb.engine.task.BackgroundTask;
 import io.plmwb.engine.task.TaskExecutor;
 import io.plmwb.experiments.chart.ChartSpec;
-import io.plmwb.experiments.variants.VariantCharts;
+import io.plmwb.experiments.chart.ExportFormat;
+import io.plmwb.experiments.chart.ExportOptions;
+import io.plmwb.experiments.study.Bundle;
+import io.plmwb.experiments.study.BundleWriter;
+import io.plmwb.experiments.study.NoSelection;
+import io.plmwb.experiments.study.Study;
+import io.plmwb.experiments.variants.VariantsReport;
+import io.plmwb.experiments.variants.VariantsStudy;
 import io.plmwb.views.chart.ChartExportViewModel;
 import io.plmwb.views.common.CurrentModel;
-import io.plmwb.views.common.Dialogs;
-import java.nio.charset.StandardCharsets;
+import io.plmwb.views.common.DialogService;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.BooleanProperty;
@@ -28,14 +35,17 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 /**
- * The Models workspace's variant comparison: the current model at fp32 / 8-bit / 4-bit through
- * {@link VariantComparison}, as table rows and two charts (speed; bytes, speed and top-1 relative to fp32), exported
- * through the one chart export service.
+ * The Models workspace's variant comparison over {@link VariantsStudy}: the current model at fp32 / 8-bit / 4-bit in a
+ * background task, the report mapped onto table rows and two charts in {@link #show}; Export all writes the report's
+ * bundle through {@link BundleWriter}.
  */
 public final class VariantsViewModel {
 
     /** Default held-out text (relative to the working directory, as the bundled models are). */
-    public static final Path DEFAULT_TEXT = Path.of("datasets", "heldout", "kjv-jonah.txt");
+    public static final Path DEFAULT_TEXT = VariantsStudy.DEFAULT_TEXT;
+    /** The formats Export all writes. */
+    public static final List<ExportFormat> EXPORT_FORMATS = List.of(ExportFormat.PNG, ExportFormat.SVG,
+            ExportFormat.PDF, ExportFormat.CSV);
 
     /** One table row, formatted. */
     public record Row(String variant, String weights, String fileMb, String graphMb, String residentMb,
@@ -44,42 +54,42 @@ public final class VariantsViewModel {
 
     private final TaskExecutor executor;
     private final CurrentModel current;
+    private final DialogService dialogs;
+    private final Study<VariantsStudy.Settings, VariantsReport> study;
     private final BooleanProperty eightBit = new SimpleBooleanProperty(this, "eightBit", true);
     private final BooleanProperty fourBit = new SimpleBooleanProperty(this, "fourBit", true);
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(this, "running", false);
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status",
             "Compare the shown model at fp32, 8-bit and 4-bit weights on held-out text (" + DEFAULT_TEXT.getFileName()
                     + ").");
+    private final ReadOnlyStringWrapper exportStatus = new ReadOnlyStringWrapper(this, "exportStatus", "");
     private final ObservableList<Row> rows = FXCollections.observableArrayList();
     private final ReadOnlyObjectWrapper<ChartSpec> speedChart = new ReadOnlyObjectWrapper<>(this, "speedChart");
     private final ReadOnlyObjectWrapper<ChartSpec> relativeChart = new ReadOnlyObjectWrapper<>(this, "relativeChart");
     private final ReadOnlyObjectWrapper<VariantComparison.Result> result = new ReadOnlyObjectWrapper<>(this,
             "result");
+    private final ReadOnlyObjectWrapper<VariantsReport> report = new ReadOnlyObjectWrapper<>(this, "report");
     private final ChartExportViewModel speedExport;
     private final ChartExportViewModel relativeExport;
     private final BooleanBinding canCompare;
     private VariantComparison.Options options = VariantComparison.Options.defaults();
-    private Path text = defaultText();
+    private Path text = VariantsStudy.defaultText();
 
-    public VariantsViewModel(TaskExecutor executor, CurrentModel current) {
+    public VariantsViewModel(TaskExecutor executor, CurrentModel current, DialogService dialogs) {
+        this(executor, current, dialogs, new VariantsStudy());
+    }
+
+    /** With the study to run (tests pass one that records its settings). */
+    public VariantsViewModel(TaskExecutor executor, CurrentModel current, DialogService dialogs,
+            Study<VariantsStudy.Settings, VariantsReport> study) {
         this.executor = executor;
         this.current = current;
+        this.dialogs = Objects.requireNonNull(dialogs, "dialogs");
+        this.study = Objects.requireNonNull(study, "study");
         this.speedExport = ChartExportViewModel.create(executor);
         this.relativeExport = ChartExportViewModel.create(executor);
         canCompare = Bindings.createBooleanBinding(() -> current.folderProperty().get() != null && !running.get()
                 && (eightBit.get() || fourBit.get()), current.folderProperty(), running, eightBit, fourBit);
-    }
-
-    /** The bundled held-out text under {@code -Dplmwb.home} (the launcher sets it), else the working folder or its parent. */
-    static Path defaultText() {
-        String home = System.getProperty("plmwb.home");
-        List<Path> candidates = new ArrayList<>();
-        if (home != null) {
-            candidates.add(Path.of(home).resolve(DEFAULT_TEXT));
-        }
-        candidates.add(DEFAULT_TEXT);
-        candidates.add(Path.of("..").resolve(DEFAULT_TEXT));
-        return candidates.stream().filter(Files::isRegularFile).findFirst().orElse(candidates.get(0));
     }
 
     /** Engine settings for the comparison (tests use small token counts and their own caches). */
@@ -92,12 +102,9 @@ public final class VariantsViewModel {
         this.text = file;
     }
 
-    /** Runs the comparison on the shown model in the background (progress and cancel in the status bar). */
-    public void compare() {
+    /** The settings Compare runs now, or null without a model folder or without a quantized width. */
+    public VariantsStudy.Settings settings() {
         Path model = current.folderProperty().get();
-        if (model == null || running.get()) {
-            return;
-        }
         List<Integer> bits = new ArrayList<>();
         if (eightBit.get()) {
             bits.add(8);
@@ -105,30 +112,37 @@ public final class VariantsViewModel {
         if (fourBit.get()) {
             bits.add(4);
         }
-        VariantComparison.Options o = options.withBits(bits);
-        Path textFile = text;
-        running.set(true);
-        status.set("Comparing " + model.getFileName() + " at fp32 / " + bits.stream().map(b -> b + "-bit")
-                .reduce((a, b) -> a + " / " + b).orElse("") + "…");
-        executor.execute(BackgroundTask.of("Compare variants of " + model.getFileName(), ctx -> {
-            if (!Files.isRegularFile(textFile)) {
-                throw new java.io.FileNotFoundException(textFile.toAbsolutePath() + ": held-out text not found");
-            }
-            return VariantComparison.run(model, Files.readString(textFile, StandardCharsets.UTF_8), o, ctx);
-        }).onSuccess(r -> {
-            running.set(false);
-            show(r);
-        }).onCancelled(() -> {
-            running.set(false);
-            status.set("Comparison cancelled");
-        }).onFailure(e -> {
-            running.set(false);
-            status.set("Comparison failed: " + Dialogs.reason(e));
-            Dialogs.error("Cannot compare the variants of " + model.getFileName(), e);
-        }));
+        return model == null || bits.isEmpty() ? null : new VariantsStudy.Settings(model, text,
+                options.withBits(bits));
     }
 
-    private void show(VariantComparison.Result r) {
+    /** Runs the comparison on the shown model in the background (progress and cancel in the status bar). */
+    public void compare() {
+        VariantsStudy.Settings s = settings();
+        if (s == null || running.get()) {
+            return;
+        }
+        Path model = s.model();
+        running.set(true);
+        status.set("Comparing " + model.getFileName() + " at fp32 / " + s.options().bits().stream()
+                .map(b -> b + "-bit").reduce((a, b) -> a + " / " + b).orElse("") + "…");
+        executor.execute(BackgroundTask.of("Compare variants of " + model.getFileName(), ctx -> study.run(s, ctx))
+                .onSuccess(r -> {
+                    running.set(false);
+                    show(r);
+                }).onCancelled(() -> {
+                    running.set(false);
+                    status.set("Comparison cancelled");
+                }).onFailure(e -> {
+                    running.set(false);
+                    status.set("Comparison failed: " + DialogService.reason(e));
+                    dialogs.error("Cannot compare the variants of " + model.getFileName(), e);
+                }));
+    }
+
+    /** The one place a report reaches the screen. */
+    private void show(VariantsReport rep) {
+        VariantComparison.Result r = rep.result();
         List<Row> list = new ArrayList<>();
         for (VariantComparison.Variant v : r.variants()) {
             list.add(new Row(v.label(), v.weights(), mb(v.fileBytes()), mb(v.graphBytes()),
@@ -137,14 +151,38 @@ public final class VariantsViewModel {
                     f("%.1f%%", 100 * v.top1Agreement())));
         }
         rows.setAll(list);
-        speedChart.set(VariantCharts.speed(r));
-        relativeChart.set(VariantCharts.relative(r));
+        List<ChartSpec> charts = rep.charts(NoSelection.ALL);
+        speedChart.set(charts.get(0));
+        relativeChart.set(charts.get(1));
         result.set(r);
+        report.set(rep);
         status.set(String.format(Locale.ROOT, "%s%s: %d held-out tokens, prefill %d tokens, %d decode tokens, %s "
                 + "cache, %d threads. KL and top-1 are against fp32; RSS+ is the resident-memory growth while the "
                 + "variant was loaded and run.", r.name(), r.synthetic() ? " (SYNTHETIC weights: quality figures "
                 + "describe noise)" : "", r.evalTokens(), r.prefillTokens(), r.decodeTokens(), r.cacheMode(),
                 r.threads()));
+    }
+
+    /**
+     * Writes the shown report's bundle (both charts in PNG, SVG, PDF and CSV) into {@code dir} in the background;
+     * existing files are replaced only after the user agrees.
+     */
+    public void exportAll(Path dir) {
+        VariantsReport r = report.get();
+        if (r == null) {
+            dialogs.error("Nothing to export", "Compare the variants first.");
+            return;
+        }
+        Bundle bundle = r.bundle(NoSelection.ALL);
+        long existing = BundleWriter.targets(bundle, dir, EXPORT_FORMATS).stream().filter(Files::exists).count();
+        if (existing > 0 && !dialogs.confirm("Replace existing files?", existing + " of the files to write already "
+                + "exist in " + dir + ". Replace them?")) {
+            return;
+        }
+        executor.execute(BackgroundTask.of("Export variant charts", ctx -> new BundleWriter().write(bundle, dir,
+                EXPORT_FORMATS, ExportOptions.defaults().withOverwrite(existing > 0), ctx))
+                .onSuccess(files -> exportStatus.set("Exported " + files.size() + " files to " + dir))
+                .onFailure(e -> dialogs.error("Export to " + dir + " failed", e)));
     }
 
     private static String mb(long b) {
@@ -171,6 +209,11 @@ public final class VariantsViewModel {
         return status.getReadOnlyProperty();
     }
 
+    /** What the last Export all wrote. */
+    public ReadOnlyStringProperty exportStatusProperty() {
+        return exportStatus.getReadOnlyProperty();
+    }
+
     public ObservableList<Row> rows() {
         return FXCollections.unmodifiableObservableList(rows);
     }
@@ -185,6 +228,11 @@ public final class VariantsViewModel {
 
     public ReadOnlyObjectProperty<VariantComparison.Result> resultProperty() {
         return result.getReadOnlyProperty();
+    }
+
+    /** The report on screen (null before the first comparison). */
+    public ReadOnlyObjectProperty<VariantsReport> reportProperty() {
+        return report.getReadOnlyProperty();
     }
 
     public ChartExportViewModel speedExport() {
