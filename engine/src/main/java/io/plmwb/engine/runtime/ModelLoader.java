@@ -163,8 +163,12 @@ public final class ModelLoader {
      */
     public static LoadedModel load(Path checkpoint, Options options, boolean sparsityProbes, TaskContext ctx)
             throws IOException, ModelFormatException, InsufficientMemoryException {
-        ModelSessions host = new ModelSessions(options.runtime().intraOpThreads(), options.cache(), options.guard());
-        return host.lease(checkpoint, spec(options, sparsityProbes), ctx).model();
+        return host(options).lease(checkpoint, spec(options, sparsityProbes), ctx).model();
+    }
+
+    /** A host with the options' intra-op threads, graph cache and memory guard (for the loader-style delegates). */
+    public static ModelSessions host(Options options) {
+        return new ModelSessions(options.runtime().intraOpThreads(), options.cache(), options.guard());
     }
 
     /** The session spec equivalent to {@code options} (runtime options explicit, as the loader took them). */
