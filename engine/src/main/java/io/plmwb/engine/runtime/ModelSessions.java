@@ -6,11 +6,11 @@ import io.plmwb.engine.task.TaskContext;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -20,19 +20,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * gives {@link SessionLease}s on ONNX Runtime sessions keyed by {@link SessionKey} (checkpoint, graph options,
  * context, runtime options), shared by every caller and closed once when the last lease closes; a profiled session
  * is never shared. Engine threads come from the host's one setting ({@link #threads()}); a {@link SessionSpec}
- * overrides it only for thread sweeps and profiling. {@link #snapshot()} says what is loaded and the memory it holds.
- * Thread-safe.
+ * overrides it only for thread sweeps and profiling. {@link #snapshot()} says what is loaded and the memory it holds
+ * (it never waits for a checkpoint being read). Thread-safe.
  */
 public final class ModelSessions implements AutoCloseable {
 
     private final int threads;
     private final GraphCache cache;
     private final MemoryGuard guard;
-    private final Map<CheckpointIdentity, OpenCheckpoint> open = new LinkedHashMap<>();
+    private final Map<CheckpointIdentity, OpenCheckpoint> open = new ConcurrentHashMap<>();
+    private final Object openLock = new Object();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong sessionsOpened = new AtomicLong();
     private final AtomicLong sessionsClosed = new AtomicLong();
-    private boolean closed;
+    private volatile boolean closed;
 
     /**
      * @param threads ONNX Runtime intra-op threads of every session (one inter-op thread)
@@ -82,7 +83,7 @@ public final class ModelSessions implements AutoCloseable {
     public ModelHandle open(Path checkpoint, TaskContext ctx) throws ModelFormatException {
         CheckpointIdentity id = CheckpointIdentity.of(checkpoint);
         OpenCheckpoint cp;
-        synchronized (this) {
+        synchronized (openLock) {
             if (closed) {
                 throw new IllegalStateException("the session host is closed");
             }
@@ -110,7 +111,7 @@ public final class ModelSessions implements AutoCloseable {
         }
     }
 
-    synchronized void forget(OpenCheckpoint cp) {
+    void forget(OpenCheckpoint cp) {
         open.remove(cp.identity(), cp);
     }
 
@@ -220,16 +221,14 @@ public final class ModelSessions implements AutoCloseable {
 
     /** What is loaded now: checkpoints, their sessions with keys and lease counts, and the memory held. */
     public Snapshot snapshot() {
-        List<OpenCheckpoint> cps;
-        synchronized (this) {
-            cps = new ArrayList<>(open.values());
-        }
+        List<OpenCheckpoint> cps = new ArrayList<>(open.values());
         List<CheckpointState> out = new ArrayList<>();
         for (OpenCheckpoint cp : cps) {
             if (!cp.isClosed()) {
                 out.add(cp.state());
             }
         }
+        out.sort(java.util.Comparator.comparing(c -> c.identity().path().toString()));
         return new Snapshot(threads, out, sessionsOpened.get(), sessionsClosed.get());
     }
 
@@ -237,7 +236,7 @@ public final class ModelSessions implements AutoCloseable {
     @Override
     public void close() {
         List<OpenCheckpoint> cps;
-        synchronized (this) {
+        synchronized (openLock) {
             if (closed) {
                 return;
             }

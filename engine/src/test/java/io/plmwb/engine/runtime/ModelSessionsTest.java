@@ -184,6 +184,42 @@ class ModelSessionsTest {
     }
 
     @Test
+    void twoThreadsOnLeasesOfOneSessionGetWhatOneThreadGets() throws Exception {
+        float[][] alone;
+        try (SessionLease ref = host.lease(Fixture.hf(), SessionSpec.defaults(), TaskContext.none())) {
+            alone = LogitsRunner.run(ref.session(), Fixture.IDS, true, TaskContext.none());
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try (ModelHandle h = host.open(Fixture.hf())) {
+            List<java.util.concurrent.Future<float[][]>> runs = new ArrayList<>();
+            List<SessionLease> leases = new ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                SessionLease l = h.session(SessionSpec.defaults());
+                leases.add(l);
+                runs.add(pool.submit(() -> {
+                    float[][] last = null;
+                    for (int r = 0; r < 20; r++) {
+                        last = LogitsRunner.run(l.session(), Fixture.IDS, true, TaskContext.none());
+                    }
+                    return last;
+                }));
+            }
+            assertSame(leases.get(0).ort(), leases.get(1).ort());
+            for (java.util.concurrent.Future<float[][]> f : runs) {
+                float[][] got = f.get();
+                for (int i = 0; i < alone.length; i++) {
+                    assertArrayEquals(alone[i], got[i], "position " + i);
+                }
+            }
+            for (SessionLease l : leases) {
+                l.close();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void threadsModesAndProfilingGiveTheirOwnSessions() throws Exception {
         try (ModelHandle h = host.open(Fixture.hf());
              SessionLease base = h.session(SessionSpec.defaults());
