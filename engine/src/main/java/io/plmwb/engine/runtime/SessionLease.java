@@ -35,7 +35,8 @@ public final class SessionLease implements AutoCloseable {
 
     /**
      * The lease as a {@link LoadedModel} (config, tokenizer, this lease's decoder, timings, memory estimate), for
-     * code written against the loader; closing it closes this lease.
+     * code written against the loader; closing it closes this lease. Its timings are those of the checkpoint's and the
+     * session's first opening (a lease that joins an open session took no time to load).
      */
     public LoadedModel model() {
         return model;

@@ -101,6 +101,22 @@ class ModelSessionsTest {
     }
 
     @Test
+    void aTouchedCheckpointIsANewIdentityAndIsReadAgain() throws Exception {
+        Path dir = copy(Fixture.hf(), "touched");
+        Path config = dir.resolve("config.json");
+        try (ModelHandle a = host.open(dir)) {
+            Files.setLastModifiedTime(config, java.nio.file.attribute.FileTime.fromMillis(
+                    Files.getLastModifiedTime(config).toMillis() + 5000));
+            try (ModelHandle b = host.open(dir)) {
+                assertNotSame(a.config(), b.config());
+                assertFalse(a.identity().equals(b.identity()));
+                assertEquals(2, FileReads.count(config));
+                assertEquals(2, host.snapshot().checkpoints().size());
+            }
+        }
+    }
+
+    @Test
     void aGgufParsesItsHeaderOnceForConfigWeightsTokenizerAndSessions() throws Exception {
         Path gguf = copy(Fixture.shared().resolve("fixtures/gguf/gguf/plm-tiny-Q8_0.gguf"), "tiny-Q8_0.gguf");
         try (ModelHandle h = host.open(gguf);
