@@ -307,6 +307,8 @@ class ModelSessionsTest {
 
     @Test
     void snapshotReportsTheGuardsEstimateAndHandlesCloseOnce() throws Exception {
+        List<Integer> heard = new ArrayList<>();
+        host.addListener(() -> heard.add(host.snapshot().leaseCount()));
         ModelHandle a = host.open(Fixture.hf());
         ModelHandle b = host.open(Fixture.hf());
         try (SessionLease l = a.session(SessionSpec.defaults().withContextLimit(100))) {
@@ -326,6 +328,8 @@ class ModelSessionsTest {
         b.close();
         assertTrue(host.snapshot().checkpoints().isEmpty());
         assertEquals("no model loaded · 1 threads", host.snapshot().summary());
+        // told of every change, after it is made: open a, open b, lease, close a, close lease, close b
+        assertEquals(List.of(0, 0, 1, 1, 0, 0), heard);
     }
 
     @Test
