@@ -6,8 +6,13 @@ import io.plmwb.engine.graph.GraphCache;
 import io.plmwb.engine.runtime.DecoderSession;
 import io.plmwb.engine.runtime.InsufficientMemoryException;
 import io.plmwb.engine.runtime.LoadedModel;
+import io.plmwb.engine.runtime.MemoryGuard;
 import io.plmwb.engine.runtime.ModelFiles;
-import io.plmwb.engine.runtime.ModelLoader;
+import io.plmwb.engine.runtime.ModelHandle;
+import io.plmwb.engine.runtime.ModelSessions;
+import io.plmwb.engine.runtime.RuntimeOptions;
+import io.plmwb.engine.runtime.SessionLease;
+import io.plmwb.engine.runtime.SessionSpec;
 import io.plmwb.engine.task.TaskContext;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,8 +35,9 @@ import java.util.stream.Stream;
  * <p>Variants: for an HF checkpoint folder, fp32 is the folder itself and the 8/4-bit variants are the Q8_0/Q4_0 GGUF
  * files {@code workbench quantize} writes (made once into a work folder and reused), run with {@code --weights q8/q4};
  * for a GGUF file, fp32 is its weights dequantized and the 8/4-bit variants are the same file run quantized (see
- * {@link io.plmwb.engine.format.gguf.WeightQuantizer}). Every variant is loaded through {@link ModelLoader}, one at a
- * time (closed before the next, so only one is resident).
+ * {@link io.plmwb.engine.format.gguf.WeightQuantizer}). Every variant is a session leased from a {@link ModelSessions}
+ * host, one at a time (closed before the next, so only one is resident); the source checkpoint is opened once for
+ * all of them.
  */
 public final class VariantComparison {
 
@@ -45,7 +51,7 @@ public final class VariantComparison {
      * @param evalTokens    held-out tokens scored (capped by the model's context)
      * @param prefillTokens tokens of the timed prefill (capped likewise)
      * @param decodeTokens  greedy tokens of the timed decode
-     * @param threads       ORT intra-op threads (0: all cores)
+     * @param threads       ORT intra-op threads (0: the host's setting; the old entry points: all cores)
      * @param workDir       where quantized GGUFs of a checkpoint folder are written
      * @param cache         compiled-graph cache
      */
@@ -142,18 +148,43 @@ public final class VariantComparison {
      */
     public static Result run(Path model, String heldOutText, Options o, TaskContext ctx)
             throws IOException, ModelFormatException, InsufficientMemoryException {
-        return run(model, heldOutText, null, o, ctx);
+        return run(host(o), model, heldOutText, null, o, ctx);
     }
 
     /** As {@link #run(Path, String, Options, TaskContext)} on token ids instead of text (no tokenizer involved). */
     public static Result runIds(Path model, int[] heldOutIds, Options o, TaskContext ctx)
             throws IOException, ModelFormatException, InsufficientMemoryException {
-        return run(model, null, heldOutIds.clone(), o, ctx);
+        return run(host(o), model, null, heldOutIds.clone(), o, ctx);
     }
 
-    private static Result run(Path model, String heldOutText, int[] givenIds, Options o, TaskContext ctx)
+    /** {@link #run(Path, String, Options, TaskContext)} with sessions from {@code host}. */
+    public static Result run(ModelSessions host, Path model, String heldOutText, Options o, TaskContext ctx)
             throws IOException, ModelFormatException, InsufficientMemoryException {
-        Path src = model.toAbsolutePath().normalize();
+        return run(host, model, heldOutText, null, o, ctx);
+    }
+
+    /** {@link #runIds(Path, int[], Options, TaskContext)} with sessions from {@code host}. */
+    public static Result runIds(ModelSessions host, Path model, int[] heldOutIds, Options o, TaskContext ctx)
+            throws IOException, ModelFormatException, InsufficientMemoryException {
+        return run(host, model, null, heldOutIds.clone(), o, ctx);
+    }
+
+    /** A host of the comparison's own: its threads (all cores when 0), its graph cache, the system memory guard. */
+    private static ModelSessions host(Options o) {
+        return new ModelSessions(o.threads() > 0 ? o.threads() : RuntimeOptions.defaults().intraOpThreads(),
+                o.cache(), MemoryGuard.system());
+    }
+
+    private static Result run(ModelSessions host, Path model, String heldOutText, int[] givenIds, Options o,
+                              TaskContext ctx) throws IOException, ModelFormatException, InsufficientMemoryException {
+        try (ModelHandle source = host.open(model, ctx)) {
+            return run(host, source, heldOutText, givenIds, o, ctx);
+        }
+    }
+
+    private static Result run(ModelSessions host, ModelHandle source, String heldOutText, int[] givenIds, Options o,
+                              TaskContext ctx) throws IOException, ModelFormatException, InsufficientMemoryException {
+        Path src = source.checkpoint();
         boolean gguf = ModelFiles.isGguf(src);
         List<String[]> plan = new ArrayList<>(); // label, weights, path
         plan.add(new String[] {"fp32", "f32", src.toString()});
@@ -166,9 +197,7 @@ public final class VariantComparison {
             }
             plan.add(new String[] {b + "-bit", w, p.toString()});
         }
-        ModelLoader.Options base = ModelLoader.Options.defaults().withCache(o.cache())
-                .withRuntime(o.threads() > 0 ? io.plmwb.engine.runtime.RuntimeOptions.threads(1, o.threads())
-                        : io.plmwb.engine.runtime.RuntimeOptions.defaults());
+        SessionSpec base = o.threads() > 0 ? SessionSpec.defaults().withThreads(o.threads()) : SessionSpec.defaults();
         float[][] reference = null;
         int[] ids = null;
         List<Variant> out = new ArrayList<>();
@@ -184,7 +213,10 @@ public final class VariantComparison {
             ctx.progress(v, plan.size());
             System.gc();
             long rss0 = residentBytes();
-            try (LoadedModel m = ModelLoader.load(Path.of(p[2]), base.withWeights(p[1]), TaskContext.none())) {
+            Path variant = Path.of(p[2]);
+            try (SessionLease lease = variant.equals(src) ? source.session(base.withWeights(p[1]))
+                    : host.lease(variant, base.withWeights(p[1]), TaskContext.none())) {
+                LoadedModel m = lease.model();
                 synthetic = m.synthetic();
                 mode = m.cacheMode().key();
                 threads = m.runtimeOptions().intraOpThreads();

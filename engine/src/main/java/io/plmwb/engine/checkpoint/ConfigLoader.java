@@ -42,6 +42,7 @@ public final class ConfigLoader {
                 throw new ModelFormatException(file, "config.json is " + Files.size(file)
                         + " bytes; a model config is a few KB — is this the right file?");
             }
+            io.plmwb.engine.io.FileReads.record(file);
             root = JSON.readTree(file.toFile());
         } catch (IOException e) {
             throw new ModelFormatException(file, "not valid JSON: " + firstLine(e.getMessage()), e);

@@ -7,9 +7,13 @@ import io.plmwb.engine.graph.CacheMode;
 import io.plmwb.engine.runtime.DecoderSession;
 import io.plmwb.engine.runtime.InsufficientMemoryException;
 import io.plmwb.engine.runtime.LoadedModel;
+import io.plmwb.engine.runtime.ModelHandle;
 import io.plmwb.engine.runtime.ModelLoader;
+import io.plmwb.engine.runtime.ModelSessions;
 import io.plmwb.engine.runtime.RuntimeOptions;
 import io.plmwb.engine.runtime.Sampler;
+import io.plmwb.engine.runtime.SessionLease;
+import io.plmwb.engine.runtime.SessionSpec;
 import io.plmwb.engine.task.TaskContext;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,17 +35,34 @@ import java.util.stream.Stream;
  * profiler for the wall-clock the profiler's overhead is measured against.
  *
  * <p>{@link #decodeVsContext} and {@link #threadSweep} time wall-clock only (no profiler).
+ *
+ * <p>Sessions are leased from a {@link ModelSessions} host, at the thread count of the {@link Settings} (a benchmark
+ * sweeps threads, so it overrides the host's setting); the profiled one is never shared.
  */
 public final class LatencyProfiler {
 
     /** Tokens per prefill call when the cache is filled to a context. */
     public static final int FILL_CHUNK = 512;
 
-    private final ModelLoader.Options base;
+    private final ModelSessions host;
+    private final boolean prepack;
 
-    /** @param base loader options (graph cache, memory guard, prepacking); threads, mode and profiling are set here */
+    /** A profiler whose sessions come from {@code host} (graph cache, memory guard), without weight pre-packing. */
+    public LatencyProfiler(ModelSessions host) {
+        this(host, false);
+    }
+
+    private LatencyProfiler(ModelSessions host, boolean prepack) {
+        this.host = host;
+        this.prepack = prepack;
+    }
+
+    /**
+     * @param base loader options (graph cache, memory guard, prepacking) for a host of this profiler's own; threads,
+     *             mode and profiling are set here
+     */
     public LatencyProfiler(ModelLoader.Options base) {
-        this.base = base;
+        this(ModelLoader.host(base), base.runtime().prepackWeights());
     }
 
     /**
@@ -100,6 +121,14 @@ public final class LatencyProfiler {
      */
     public LatencyResult profile(Path checkpoint, Settings s, TaskContext ctx)
             throws IOException, ModelFormatException, InsufficientMemoryException {
+        try (ModelHandle h = host.open(checkpoint)) {
+            return profile(h, s, ctx);
+        }
+    }
+
+    /** {@link #profile(Path, Settings, TaskContext)} on an open checkpoint. */
+    public LatencyResult profile(ModelHandle checkpoint, Settings s, TaskContext ctx)
+            throws IOException, ModelFormatException, InsufficientMemoryException {
         Path traceDir = Files.createTempDirectory("plmwb-trace");
         Path prefix = traceDir.resolve("latency");
         int layers;
@@ -111,7 +140,8 @@ public final class LatencyProfiler {
         List<String> calls = new ArrayList<>();
         try {
             ctx.message("Opening a profiled session (" + s.threads() + " threads)");
-            try (LoadedModel lm = ModelLoader.load(checkpoint, options(s, prefix), TaskContext.none())) {
+            try (SessionLease lease = checkpoint.session(spec(s, prefix))) {
+                LoadedModel lm = lease.model();
                 layers = lm.config().numLayers();
                 name = lm.checkpoint().getFileName().toString();
                 mode = lm.cacheMode();
@@ -126,8 +156,8 @@ public final class LatencyProfiler {
             }
             ctx.message("Opening a session without the profiler");
             Wall plain;
-            try (LoadedModel lm = ModelLoader.load(checkpoint, options(s, null), TaskContext.none())) {
-                plain = runSequence(lm, s, new ArrayList<>(), progress, "unprofiled");
+            try (SessionLease lease = checkpoint.session(spec(s, null))) {
+                plain = runSequence(lease.model(), s, new ArrayList<>(), progress, "unprofiled");
             }
             LatencyResult.Phase prefill = prefillPhase(t, calls, s, layers, profiled, plain);
             LatencyResult.Phase decode = decodePhase(t, calls, s, layers, profiled, plain);
@@ -140,9 +170,9 @@ public final class LatencyProfiler {
         }
     }
 
-    private ModelLoader.Options options(Settings s, Path profile) {
-        return base.withMode(s.mode()).withContextLimit(s.tokensNeeded())
-                .withRuntime(new RuntimeOptions(1, s.threads(), profile, base.runtime().prepackWeights()));
+    private SessionSpec spec(Settings s, Path profile) {
+        return SessionSpec.defaults().withMode(s.mode()).withContextLimit(s.tokensNeeded())
+                .withRuntime(new RuntimeOptions(1, s.threads(), profile, prepack));
     }
 
     private static final class Progress {
@@ -339,6 +369,15 @@ public final class LatencyProfiler {
     public Map<CacheMode, List<Point>> decodeVsContext(Path checkpoint, List<CacheMode> modes, int[] contexts,
                                                        int steps, int warmup, int threads, TaskContext ctx)
             throws IOException, ModelFormatException, InsufficientMemoryException {
+        try (ModelHandle h = host.open(checkpoint)) {
+            return decodeVsContext(h, modes, contexts, steps, warmup, threads, ctx);
+        }
+    }
+
+    /** {@link #decodeVsContext(Path, List, int[], int, int, int, TaskContext)} on an open checkpoint. */
+    public Map<CacheMode, List<Point>> decodeVsContext(ModelHandle checkpoint, List<CacheMode> modes, int[] contexts,
+                                                       int steps, int warmup, int threads, TaskContext ctx)
+            throws IOException, ModelFormatException, InsufficientMemoryException {
         int max = 0;
         for (int c : contexts) {
             if (c < 1) {
@@ -350,13 +389,16 @@ public final class LatencyProfiler {
             throw new IllegalArgumentException("steps must be ≥ 1 and at least one mode given");
         }
         Map<CacheMode, List<Point>> out = new java.util.LinkedHashMap<>();
+        List<SessionLease> leases = new ArrayList<>();
         List<LoadedModel> open = new ArrayList<>();
         try {
             for (CacheMode m : modes) {
                 ctx.checkCancelled();
                 ctx.message("Opening the " + m.key() + " session (" + threads + " threads)");
                 Settings s = new Settings(1, steps, max, 1, warmup, threads, m);
-                open.add(ModelLoader.load(checkpoint, options(s, null), TaskContext.none()));
+                SessionLease lease = checkpoint.session(spec(s, null));
+                leases.add(lease);
+                open.add(lease.model());
                 out.put(m, new ArrayList<>());
             }
             int vocab = Math.min(open.get(0).config().vocabSize(), 256);
@@ -396,8 +438,8 @@ public final class LatencyProfiler {
                 ctx.progress(ci + 1, contexts.length);
             }
         } finally {
-            for (LoadedModel lm : open) {
-                lm.close();
+            for (SessionLease lease : leases) {
+                lease.close();
             }
         }
         return out;
@@ -416,6 +458,14 @@ public final class LatencyProfiler {
     /** Runs {@link #profile}'s call sequence without the profiler once per thread count (wall-clock). */
     public List<ThreadPoint> threadSweep(Path checkpoint, Settings s, int[] threadCounts, TaskContext ctx)
             throws IOException, ModelFormatException, InsufficientMemoryException {
+        try (ModelHandle h = host.open(checkpoint)) {
+            return threadSweep(h, s, threadCounts, ctx);
+        }
+    }
+
+    /** {@link #threadSweep(Path, Settings, int[], TaskContext)} on an open checkpoint. */
+    public List<ThreadPoint> threadSweep(ModelHandle checkpoint, Settings s, int[] threadCounts, TaskContext ctx)
+            throws IOException, ModelFormatException, InsufficientMemoryException {
         List<ThreadPoint> out = new ArrayList<>();
         long units = (long) threadCounts.length
                 * (s.warmup() + s.repeats() + s.warmup() + (long) s.repeats() * s.decodeTokens());
@@ -425,8 +475,8 @@ public final class LatencyProfiler {
                 throw new IllegalArgumentException("thread counts must be ≥ 1, got " + t);
             }
             Settings st = s.withThreads(t);
-            try (LoadedModel lm = ModelLoader.load(checkpoint, options(st, null), TaskContext.none())) {
-                Wall w = runSequence(lm, st, new ArrayList<>(), p, t + " threads");
+            try (SessionLease lease = checkpoint.session(spec(st, null))) {
+                Wall w = runSequence(lease.model(), st, new ArrayList<>(), p, t + " threads");
                 out.add(new ThreadPoint(t, Stat.of(w.prefill()), Stat.of(w.decodePerToken())));
             }
         }

@@ -6,8 +6,12 @@ import io.plmwb.engine.runtime.DecoderSession;
 import io.plmwb.engine.runtime.GenerationOptions;
 import io.plmwb.engine.runtime.InsufficientMemoryException;
 import io.plmwb.engine.runtime.LoadedModel;
+import io.plmwb.engine.runtime.ModelHandle;
 import io.plmwb.engine.runtime.ModelLoader;
+import io.plmwb.engine.runtime.ModelSessions;
 import io.plmwb.engine.runtime.Sampler;
+import io.plmwb.engine.runtime.SessionLease;
+import io.plmwb.engine.runtime.SessionSpec;
 import io.plmwb.engine.task.TaskContext;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -17,8 +21,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Runs prompts through a model whose graph carries the sparsity probes (its own session, opened from the checkpoint
- * folder; a separate graph-cache entry) and returns {@link SparsityCapture}s. Prompts are prefilled in chunks of
+ * Runs prompts through a model whose graph carries the sparsity probes (a lease on the probed session of a
+ * {@link ModelHandle}; a separate graph-cache entry) and returns {@link SparsityCapture}s. Prompts are prefilled in chunks of
  * {@link #chunkTokens()} tokens through the KV cache, so the graph's T×F intermediates stay bounded for long prompts;
  * optional generation captures the produced tokens through the same probed session (each generated token is run
  * once more so its activations are recorded). Not thread-safe.
@@ -28,13 +32,15 @@ public final class SparsityProbeRunner implements AutoCloseable {
     /** Default prefill chunk. */
     public static final int DEFAULT_CHUNK = 256;
 
+    private final SessionLease lease;
     private final LoadedModel model;
     private final SparsityRecorder recorder;
     private final SparsityCapture.ModelFacts facts;
     private int chunkTokens = DEFAULT_CHUNK;
 
-    private SparsityProbeRunner(LoadedModel model) {
-        this.model = model;
+    private SparsityProbeRunner(SessionLease lease) {
+        this.lease = lease;
+        this.model = lease.model();
         ModelConfig c = model.config();
         this.facts = new SparsityCapture.ModelFacts(model.checkpoint().getFileName().toString(),
                 c.family().name().toLowerCase(java.util.Locale.ROOT), c.hiddenAct(), c.numLayers(), c.hiddenSize(),
@@ -43,10 +49,28 @@ public final class SparsityProbeRunner implements AutoCloseable {
         model.session().setOutputTap(recorder);
     }
 
-    /** Loads {@code folder} with the probed graph (compiled and cached on first use). */
+    /**
+     * A runner on the probed session of {@code handle} for {@code spec} (probes switched on; the lease is this
+     * runner's own decoder, so captures never see another caller's cache).
+     */
+    public static SparsityProbeRunner open(ModelHandle handle, SessionSpec spec, TaskContext ctx)
+            throws IOException, ModelFormatException, InsufficientMemoryException {
+        return new SparsityProbeRunner(handle.session(spec.withSparsityProbes(true), ctx));
+    }
+
+    /** Opens {@code folder} on {@code host} and leases its probed session for {@code spec}. */
+    public static SparsityProbeRunner open(ModelSessions host, Path folder, SessionSpec spec, TaskContext ctx)
+            throws IOException, ModelFormatException, InsufficientMemoryException {
+        return new SparsityProbeRunner(host.lease(folder, spec.withSparsityProbes(true), ctx));
+    }
+
+    /**
+     * Loads {@code folder} with the probed graph (compiled and cached on first use), on a host of its own made from
+     * {@code options}; callers with a {@link ModelSessions} use the other {@code open}s.
+     */
     public static SparsityProbeRunner open(Path folder, ModelLoader.Options options, TaskContext ctx)
             throws IOException, ModelFormatException, InsufficientMemoryException {
-        return new SparsityProbeRunner(ModelLoader.load(folder, options, true, ctx));
+        return open(ModelLoader.host(options), folder, ModelLoader.spec(options, true), ctx);
     }
 
     public LoadedModel model() {
@@ -147,6 +171,6 @@ public final class SparsityProbeRunner implements AutoCloseable {
     @Override
     public void close() {
         model.session().setOutputTap(null);
-        model.close();
+        lease.close();
     }
 }

@@ -1,6 +1,5 @@
 package io.plmwb.engine.runtime;
 
-import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -10,13 +9,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.onnxruntime.engine.OrtSymbolBlock;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import io.plmwb.engine.graph.OnnxGraphBuilder;
 import io.plmwb.engine.task.TaskContext;
 import java.io.IOException;
 import java.nio.FloatBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,13 +38,17 @@ public final class DecoderSession implements AutoCloseable {
     private final String cacheMode;
     private Map<String, NDArray> cache = new LinkedHashMap<>();
     private int cacheLength;
+    private volatile long heldCacheBytes;
     private boolean closed;
-    private OrtSession.SessionOptions ortOptions;
+    private final OrtModel ort;
+    private final boolean ownsModel;
     private OutputTap tap;
 
-    private DecoderSession(Path onnxFile, Model model) {
-        this.onnxFile = onnxFile;
-        this.model = model;
+    private DecoderSession(OrtModel ort, boolean ownsModel) {
+        this.ort = ort;
+        this.ownsModel = ownsModel;
+        this.onnxFile = ort.file();
+        this.model = ort.model();
         this.block = model.getBlock();
         this.manager = model.getNDManager().newSubManager();
         Map<String, String> meta = block instanceof OrtSymbolBlock ob ? ob.getCustomMetadata() : Map.of();
@@ -84,7 +84,6 @@ public final class DecoderSession implements AutoCloseable {
         this.vocab = v == null ? -1 : Integer.parseInt(v);
         this.cacheMode = meta.getOrDefault("plmwb.cache_mode", "unknown");
         resetCache();
-        OrtShutdown.register(this);
     }
 
     /**
@@ -93,49 +92,21 @@ public final class DecoderSession implements AutoCloseable {
      * @throws IOException when the file is missing or ONNX Runtime refuses it (message names the file)
      */
     public static DecoderSession open(Path onnxFile, RuntimeOptions options) throws IOException {
-        Path file = onnxFile.toAbsolutePath();
-        if (!Files.isRegularFile(file)) {
-            throw new IOException(file + ": no such ONNX model file");
-        }
-        io.plmwb.engine.Ort.environment(); // the environment first, so its temp-folder litter is removed
-        // ai.djl.Model.load rather than Criteria: only the map form of the options can carry an ORT SessionOptions
-        // object (needed for config entries such as session.disable_prepacking); DJL applies the thread and profiling
-        // options to it
-        Map<String, Object> opts = new LinkedHashMap<>();
-        opts.put("interOpNumThreads", Integer.toString(options.interOpThreads()));
-        opts.put("intraOpNumThreads", Integer.toString(options.intraOpThreads()));
-        if (options.profileOutput() != null) {
-            opts.put("profilerOutput", options.profileOutput().toString());
-        }
-        OrtSession.SessionOptions ortOptions;
+        OrtModel ort = OrtModel.open(onnxFile, options);
         try {
-            ortOptions = new OrtSession.SessionOptions();
-            if (!options.prepackWeights()) {
-                ortOptions.addConfigEntry("session.disable_prepacking", "1");
-            }
-        } catch (OrtException e) {
-            throw new IOException(file + ": could not set ONNX Runtime session options: " + e.getMessage(), e);
-        }
-        opts.put("sessionOptions", ortOptions);
-        String name = file.getFileName().toString();
-        String prefix = name.endsWith(".onnx") ? name.substring(0, name.length() - ".onnx".length()) : name;
-        Model model = Model.newInstance(prefix, "OnnxRuntime");
-        try {
-            model.load(file.getParent(), prefix, opts);
-        } catch (MalformedModelException | IOException | RuntimeException e) {
-            model.close();
-            ortOptions.close();
-            throw new IOException(file + ": ONNX Runtime could not load the graph: " + e.getMessage(), e);
-        }
-        try {
-            DecoderSession s = new DecoderSession(file, model);
-            s.ortOptions = ortOptions;
-            return s;
+            return new DecoderSession(ort, true);
         } catch (RuntimeException e) {
-            model.close();
-            ortOptions.close();
+            ort.close();
             throw e;
         }
+    }
+
+    /**
+     * A session with its own KV cache and tap over an ORT model that others share; closing it leaves the model open
+     * (its owner, {@link ModelSessions}, closes it).
+     */
+    static DecoderSession over(OrtModel ort) {
+        return new DecoderSession(ort, false);
     }
 
     /** The model file this session runs. */
@@ -160,8 +131,17 @@ public final class DecoderSession implements AutoCloseable {
 
     /** Bytes of the present cache tensors held in native memory (fp32). */
     public long cacheBytes() {
+        return bytesOf(cache);
+    }
+
+    /** {@link #cacheBytes()} as of the last step, readable from any thread (for the session host's snapshot). */
+    long heldCacheBytes() {
+        return heldCacheBytes;
+    }
+
+    private static long bytesOf(Map<String, NDArray> tensors) {
         long n = 0;
-        for (NDArray a : cache.values()) {
+        for (NDArray a : tensors.values()) {
             n += a.getShape().size() * a.getDataType().getNumOfBytes();
         }
         return n;
@@ -322,6 +302,7 @@ public final class DecoderSession implements AutoCloseable {
                 old.close();
             }
             cache = next;
+            heldCacheBytes = bytesOf(next);
             int start = cacheLength;
             cacheLength += ids.length;
             if (extra != null) {
@@ -360,6 +341,7 @@ public final class DecoderSession implements AutoCloseable {
             cache.put(p, a);
         }
         cacheLength = 0;
+        heldCacheBytes = 0;
     }
 
     private void checkOpen() {
@@ -372,11 +354,10 @@ public final class DecoderSession implements AutoCloseable {
     public synchronized void close() {
         if (!closed) {
             closed = true;
-            OrtShutdown.unregister(this);
+            heldCacheBytes = 0;
             manager.close();
-            model.close();
-            if (ortOptions != null) {
-                ortOptions.close();
+            if (ownsModel) {
+                ort.close();
             }
         }
     }

@@ -8,7 +8,8 @@ import java.nio.file.Path;
 
 /**
  * A model ready to run: its config and summary, tokenizer, an open {@link DecoderSession} over the compiled graph,
- * and how loading went. Made by {@link ModelLoader}; closing it closes the session and the tokenizer.
+ * and how loading went. Obtained from a {@link SessionLease} of the {@link ModelSessions} host; closing it closes
+ * that lease (the shared ONNX Runtime session and the tokenizer are closed by the host when nothing uses them).
  */
 public final class LoadedModel implements AutoCloseable {
 
@@ -23,13 +24,15 @@ public final class LoadedModel implements AutoCloseable {
     private final MemoryGuard.Estimate memory;
     private final int contextLimit;
     private final RuntimeOptions runtime;
+    private final Runnable onClose;
+    private boolean closed;
 
-    LoadedModel(Path checkpoint, ModelConfig config, PlmTokenizer tokenizer, DecoderSession session, CacheMode mode,
-                Path graphFile, LoadTimings timings, MemoryGuard.Estimate memory, int contextLimit,
-                RuntimeOptions runtime) {
+    LoadedModel(Path checkpoint, ModelConfig config, ArchitectureSummary summary, PlmTokenizer tokenizer,
+                DecoderSession session, CacheMode mode, Path graphFile, LoadTimings timings,
+                MemoryGuard.Estimate memory, int contextLimit, RuntimeOptions runtime, Runnable onClose) {
         this.checkpoint = checkpoint;
         this.config = config;
-        this.summary = ArchitectureSummary.of(config);
+        this.summary = summary;
         this.tokenizer = tokenizer;
         this.session = session;
         this.cacheMode = mode;
@@ -38,6 +41,7 @@ public final class LoadedModel implements AutoCloseable {
         this.memory = memory;
         this.contextLimit = contextLimit;
         this.runtime = runtime;
+        this.onClose = onClose;
     }
 
     /** The checkpoint folder. */
@@ -105,12 +109,15 @@ public final class LoadedModel implements AutoCloseable {
         return new Generator(session, tokenizer, contextLimit);
     }
 
+    /** Releases this model's lease (once; later calls do nothing). */
     @Override
     public void close() {
-        try {
-            session.close();
-        } finally {
-            tokenizer.close();
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
         }
+        onClose.run();
     }
 }

@@ -1,8 +1,6 @@
 package io.plmwb.engine.runtime;
 
-import io.plmwb.engine.checkpoint.CheckpointLayout;
 import io.plmwb.engine.format.ModelFormatException;
-import io.plmwb.engine.format.WeightSource;
 import io.plmwb.engine.format.gguf.GgufFile;
 import io.plmwb.engine.format.gguf.GgufTensor;
 import io.plmwb.engine.graph.CacheMode;
@@ -11,16 +9,15 @@ import io.plmwb.engine.graph.GraphOptions;
 import io.plmwb.engine.graph.OnnxGraphBuilder;
 import io.plmwb.engine.model.ModelConfig;
 import io.plmwb.engine.task.TaskContext;
-import io.plmwb.engine.tokenizer.PlmTokenizer;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * Loads an HF checkpoint folder or a GGUF file ({@link ModelFiles}) for generation: config → memory check → weights validated against the config →
- * tokenizer → graph from the {@link GraphCache} (compiled on a miss, with progress "Compiling layer 7 of 32" and
- * cancellation between layers) → ONNX Runtime session with explicit thread counts. Used by the CLI and the GUI.
+ * The loader's options and rules (native cache mode and weight width) and {@link #load}, a thin delegate to a
+ * {@link ModelSessions} host of its own: the host is the only place a model is loaded. Callers move to a shared
+ * {@link ModelSessions} (one per application); until then each {@code load} gives a model with its own session,
+ * closed with it, as before.
  */
 public final class ModelLoader {
 
@@ -105,27 +102,32 @@ public final class ModelLoader {
             return "f32";
         }
         try (GgufFile g = GgufFile.open(model)) {
-            long four = 0;
-            long eight = 0;
-            long flt = 0;
-            for (GgufTensor t : g.tensors().values()) {
-                if (t.ne().length != 2) {
-                    continue;
-                }
-                long b = t.byteSize();
-                if (!t.type().quantized()) {
-                    flt += b;
-                } else if (t.type().bitsPerWeight() > 5) {
-                    eight += b;
-                } else {
-                    four += b;
-                }
-            }
-            if (flt >= four && flt >= eight) {
-                return "f32";
-            }
-            return four >= eight ? "q4" : "q8";
+            return nativeWeights(g);
         }
+    }
+
+    /** {@link #nativeWeights(Path)} of an open GGUF file. */
+    static String nativeWeights(GgufFile g) {
+        long four = 0;
+        long eight = 0;
+        long flt = 0;
+        for (GgufTensor t : g.tensors().values()) {
+            if (t.ne().length != 2) {
+                continue;
+            }
+            long b = t.byteSize();
+            if (!t.type().quantized()) {
+                flt += b;
+            } else if (t.type().bitsPerWeight() > 5) {
+                eight += b;
+            } else {
+                four += b;
+            }
+        }
+        if (flt >= four && flt >= eight) {
+            return "f32";
+        }
+        return four >= eight ? "q4" : "q8";
     }
 
     /** The weight dtype of a loaded model's graph ("f32" when it has no quantization sidecar). */
@@ -156,78 +158,22 @@ public final class ModelLoader {
 
     /**
      * Loads {@code checkpoint}, with the sparsity probe outputs in the graph when {@code sparsityProbes} (a separate
-     * graph-cache entry; see {@link io.plmwb.engine.probe.SparsityProbeRunner}).
+     * graph-cache entry; see {@link io.plmwb.engine.probe.SparsityProbeRunner}): a lease of a host made for this call
+     * with the options' runtime, graph cache and memory guard.
      */
     public static LoadedModel load(Path checkpoint, Options options, boolean sparsityProbes, TaskContext ctx)
             throws IOException, ModelFormatException, InsufficientMemoryException {
-        long t0 = System.nanoTime();
-        Path dir = checkpoint.toAbsolutePath().normalize();
-        boolean gguf = ModelFiles.isGguf(dir);
-        if (!Files.isDirectory(dir) && !gguf) {
-            throw new ModelFormatException(dir, Files.exists(dir)
-                    ? "not a folder or a .gguf file (give the checkpoint folder or the GGUF file)" : "does not exist");
-        }
-        ctx.message("Reading " + dir.getFileName() + (gguf ? " metadata" : "/config.json"));
-        ModelConfig config = ModelFiles.config(dir);
-        CacheMode mode = options.mode() == null ? nativeMode(config) : options.mode();
-        if (mode == CacheMode.LATENT && !config.family().isMla()) {
-            throw new IllegalArgumentException("latent cache mode needs an MLA model (PLM); " + config.modelType()
-                    + " caches expanded K/V");
-        }
-        int limit = options.contextLimit() == 0 ? config.maxPositionEmbeddings() : options.contextLimit();
-        GraphOptions graphOptions = new GraphOptions(mode, options.weights() != null ? options.weights()
-                : nativeWeights(dir), sparsityProbes);
-        GraphCache.Entry cached = options.cache().lookup(dir, graphOptions);
-        ctx.message("Checking memory");
-        MemoryGuard.Estimate estimate = options.guard().check(config, mode, limit, cached == null);
-        long t1 = System.nanoTime();
-        ctx.checkCancelled();
-
-        PlmTokenizer tokenizer = null;
-        try {
-            GraphCache.Entry entry;
-            long t2;
-            long t3;
-            ctx.message("Checking weights against the config");
-            try (WeightSource weights = ModelFiles.openWeights(dir)) {
-                CheckpointLayout.validate(weights, config);
-                t2 = System.nanoTime();
-                ctx.message("Loading tokenizer");
-                tokenizer = ModelFiles.tokenizer(dir, weights);
-                t3 = System.nanoTime();
-                if (tokenizer.vocabSize() > config.vocabSize()) {
-                    throw new ModelFormatException(tokenizer.file(), "the tokenizer has "
-                            + tokenizer.vocabSize() + " tokens but the model only " + config.vocabSize()
-                            + " embedding rows");
-                }
-                ctx.checkCancelled();
-                entry = cached != null ? cached
-                        : options.cache().getOrBuild(dir, graphOptions,
-                                (file, c) -> OnnxGraphBuilder.build(config, weights, graphOptions, file, c), ctx);
-            }
-            long t4 = System.nanoTime();
-            ctx.checkCancelled();
-            // MatMulNBits only has its fast kernels on pre-packed weights (without pre-packing it dequantizes every
-            // block on every call: 5-20x slower decode, measured in decision 0050), so quantized graphs pre-pack
-            RuntimeOptions runtime = graphOptions.weightBits() > 0 ? options.runtime().withPrepack(true)
-                    : options.runtime();
-            ctx.message("Opening ONNX Runtime session (" + runtime.intraOpThreads() + " threads)");
-            DecoderSession session = DecoderSession.open(entry.onnxFile(), runtime);
-            long t5 = System.nanoTime();
-            LoadTimings timings = new LoadTimings(ms(t0, t1), ms(t1, t2), ms(t2, t3), ms(t3, t4), ms(t4, t5),
-                    ms(t0, t5), cached != null || entry.hit());
-            ctx.message("Loaded " + dir.getFileName() + (config.synthetic() ? " (SYNTHETIC)" : ""));
-            return new LoadedModel(dir, config, tokenizer, session, mode, entry.onnxFile(), timings, estimate,
-                    limit, runtime);
-        } catch (IOException | ModelFormatException | RuntimeException e) {
-            if (tokenizer != null) {
-                tokenizer.close();
-            }
-            throw e;
-        }
+        return host(options).lease(checkpoint, spec(options, sparsityProbes), ctx).model();
     }
 
-    private static double ms(long a, long b) {
-        return (b - a) / 1e6;
+    /** A host with the options' intra-op threads, graph cache and memory guard (for the loader-style delegates). */
+    public static ModelSessions host(Options options) {
+        return new ModelSessions(options.runtime().intraOpThreads(), options.cache(), options.guard());
+    }
+
+    /** The session spec equivalent to {@code options} (runtime options explicit, as the loader took them). */
+    public static SessionSpec spec(Options options, boolean sparsityProbes) {
+        return new SessionSpec(options.mode(), options.weights(), sparsityProbes, options.contextLimit(),
+                options.runtime());
     }
 }

@@ -81,6 +81,7 @@ public final class PlmTokenizer implements AutoCloseable {
     public static PlmTokenizer load(Path folderOrFile) throws ModelFormatException {
         Path file = Files.isDirectory(folderOrFile) ? folderOrFile.resolve("tokenizer.json") : folderOrFile;
         byte[] bytes = readSmall(file, "tokenizer.json");
+        io.plmwb.engine.io.FileReads.record(file);
         Path cfgFile = file.resolveSibling("tokenizer_config.json");
         byte[] cfgBytes = Files.isRegularFile(cfgFile) ? readSmall(cfgFile, "tokenizer_config.json") : null;
         return fromJson(file, bytes, cfgFile, cfgBytes);

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.plmwb.engine.graph.GraphCache;
+import io.plmwb.engine.io.FileReads;
+import io.plmwb.engine.runtime.MemoryGuard;
+import io.plmwb.engine.runtime.ModelSessions;
 import io.plmwb.engine.task.TaskContext;
 import io.plmwb.engine.testutil.Fixture;
 import java.nio.file.Files;
@@ -60,5 +63,26 @@ class VariantComparisonTest {
         long made = Files.getLastModifiedTime(q8.model()).toMillis();
         VariantComparison.runIds(Fixture.hf(), Fixture.IDS, o.withBits(List.of(8)), TaskContext.none());
         assertEquals(made, Files.getLastModifiedTime(q8.model()).toMillis());
+    }
+
+    @Test
+    void aGgufsThreeVariantsComeFromOneOpenCheckpointOnTheHost() throws Exception {
+        Path gguf = tmp.resolve("tiny-F32.gguf");
+        Files.copy(Fixture.shared().resolve("fixtures/gguf/gguf/plm-tiny-F32.gguf"), gguf);
+        try (ModelSessions host = new ModelSessions(1, new GraphCache(tmp.resolve("graphs")), MemoryGuard.disabled())) {
+            VariantComparison.Options o = new VariantComparison.Options(List.of(8, 4), 64, 8, 4, 0,
+                    tmp.resolve("work"), host.graphCache());
+            VariantComparison.Result r = VariantComparison.runIds(host, gguf, Fixture.IDS, o, TaskContext.none());
+            assertEquals(List.of("f32", "q8", "q4"), r.variants().stream().map(VariantComparison.Variant::weights)
+                    .toList());
+            assertEquals(1, r.threads(), "threads 0: the host's setting");
+            assertEquals(1, FileReads.count(gguf), "the GGUF header is parsed once for the three variants");
+            assertEquals(3, host.snapshot().sessionsOpened());
+            assertEquals(3, host.snapshot().sessionsClosed(), "one at a time, each closed before the next");
+            assertTrue(host.snapshot().checkpoints().isEmpty());
+            double kl8 = r.variants().get(1).meanKl();
+            double kl4 = r.variants().get(2).meanKl();
+            assertTrue(kl8 > 0 && kl8 < kl4, "the F32 file run at 8 bits stays closer than at 4: " + kl8 + " vs " + kl4);
+        }
     }
 }

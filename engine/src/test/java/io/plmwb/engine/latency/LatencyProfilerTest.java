@@ -8,8 +8,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.plmwb.engine.checkpoint.ConfigLoader;
 import io.plmwb.engine.graph.CacheMode;
 import io.plmwb.engine.graph.GraphCache;
+import io.plmwb.engine.io.FileReads;
 import io.plmwb.engine.latency.LayerBreakdown.Outside;
+import io.plmwb.engine.runtime.MemoryGuard;
+import io.plmwb.engine.runtime.ModelHandle;
 import io.plmwb.engine.runtime.ModelLoader;
+import io.plmwb.engine.runtime.ModelSessions;
 import io.plmwb.engine.runtime.RuntimeOptions;
 import io.plmwb.engine.synth.SyntheticCheckpoint;
 import io.plmwb.engine.task.TaskContext;
@@ -143,5 +147,25 @@ class LatencyProfilerTest {
         List<LatencyProfiler.ThreadPoint> tp = p.threadSweep(model, s, new int[] {1, 2}, TaskContext.none());
         assertEquals(List.of(1, 2), tp.stream().map(LatencyProfiler.ThreadPoint::threads).toList());
         assertEquals(2, tp.get(0).prefill().n());
+    }
+
+    @Test
+    void onTheHostOneHandleServesTheProfiledPlainAndSweepSessions() throws Exception {
+        Path config = model.resolve("config.json");
+        int before = FileReads.count(config);
+        try (ModelSessions host = new ModelSessions(1, new GraphCache(tmp.resolve("graphs")), MemoryGuard.disabled());
+             ModelHandle h = host.open(model)) {
+            LatencyProfiler p = new LatencyProfiler(host);
+            LatencyResult r = p.profile(h, new LatencyProfiler.Settings(8, 2, 0, 2, 0, 1, CacheMode.LATENT),
+                    TaskContext.none());
+            assertEquals(12, r.layers());
+            assertEquals(2, host.snapshot().sessionsOpened(), "a profiled and a plain session");
+            assertEquals(2, host.snapshot().sessionsClosed());
+            List<LatencyProfiler.ThreadPoint> tp = p.threadSweep(h, new LatencyProfiler.Settings(8, 2, 0, 1, 0, 1,
+                    null), new int[] {1, 2}, TaskContext.none());
+            assertEquals(2, tp.size());
+            assertEquals(4, host.snapshot().sessionsOpened(), "one per thread count");
+            assertEquals(1, FileReads.count(config) - before, "config.json read once for all of them");
+        }
     }
 }

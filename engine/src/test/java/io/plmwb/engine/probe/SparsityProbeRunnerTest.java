@@ -6,14 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.plmwb.engine.graph.GraphCache;
 import io.plmwb.engine.graph.ProbeGrid;
+import io.plmwb.engine.io.FileReads;
 import io.plmwb.engine.runtime.GeneratedToken;
 import io.plmwb.engine.runtime.GenerationOptions;
 import io.plmwb.engine.runtime.GenerationResult;
 import io.plmwb.engine.runtime.LoadedModel;
+import io.plmwb.engine.runtime.MemoryGuard;
+import io.plmwb.engine.runtime.ModelHandle;
 import io.plmwb.engine.runtime.ModelLoader;
+import io.plmwb.engine.runtime.ModelSessions;
 import io.plmwb.engine.runtime.RuntimeOptions;
+import io.plmwb.engine.runtime.SessionLease;
+import io.plmwb.engine.runtime.SessionSpec;
 import io.plmwb.engine.runtime.TokenListener;
 import io.plmwb.engine.task.TaskContext;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -85,6 +92,35 @@ class SparsityProbeRunnerTest {
                     sum += c.bucket(l, c.tokens() - 1, b);
                 }
                 assertEquals(c.neurons(), sum);
+            }
+        }
+    }
+
+    @Test
+    void aRunnerOnAHandleSharesTheCheckpointWithThePlainSession() throws Exception {
+        Path dir = tmp.resolve("nano");
+        Files.createDirectories(dir);
+        try (var files = Files.list(nano())) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(f, dir.resolve(f.getFileName()));
+            }
+        }
+        String prompt = "In the beginning";
+        GenerationOptions greedy = GenerationOptions.greedy(4).withStopTokenIds(java.util.Set.of());
+        try (ModelSessions host = new ModelSessions(1, new GraphCache(tmp.resolve("graphs")), MemoryGuard.disabled());
+             ModelHandle h = host.open(dir);
+             SessionLease plain = h.session(SessionSpec.defaults());
+             SparsityProbeRunner r = SparsityProbeRunner.open(h, SessionSpec.defaults(), TaskContext.none())) {
+            assertTrue(r.model().tokenizer() == plain.model().tokenizer(), "one tokenizer for both");
+            assertTrue(r.model().config() == plain.model().config());
+            assertEquals(1, FileReads.count(dir.resolve("config.json")), "the second use does not read it again");
+            ModelSessions.Snapshot s = host.snapshot();
+            assertEquals(2, s.sessionCount(), "probed and plain graphs are two sessions");
+            assertEquals(1, s.checkpoints().size());
+            GenerationResult g = plain.generator().generate(prompt, greedy, TokenListener.none(), TaskContext.none());
+            SparsityCapture c = r.capture(prompt, greedy, TaskContext.none());
+            for (int i = 0; i < 4; i++) {
+                assertEquals(g.tokens().get(i).id(), c.id(c.promptTokens() + i), "generated token " + i);
             }
         }
     }

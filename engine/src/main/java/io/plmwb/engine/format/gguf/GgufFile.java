@@ -69,6 +69,7 @@ public final class GgufFile implements AutoCloseable {
      */
     public static GgufFile open(Path file) throws ModelFormatException {
         FileChannel ch = ModelFormatException.openForReading(file);
+        io.plmwb.engine.io.FileReads.record(file);
         boolean ok = false;
         try {
             GgufFile f = parse(file, ch);
