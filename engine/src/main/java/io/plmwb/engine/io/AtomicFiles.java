@@ -3,6 +3,7 @@ package io.plmwb.engine.io;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -50,14 +51,21 @@ public final class AtomicFiles {
         void writeTo(OutputStream out) throws IOException;
     }
 
+    /** Writes the file's content through a channel positioned at 0 (random-access writers: GGUF). */
+    @FunctionalInterface
+    public interface ChannelContent {
+        void writeTo(FileChannel channel) throws IOException;
+    }
+
     /** A target that exists (and may not be replaced), or that is a folder. */
-    public static final class TargetExistsException extends IOException {
-        private final Path file;
+    public static final class TargetExistsException extends FileAlreadyExistsException {
+        private static final long serialVersionUID = 1L;
+        private final transient Path file;
         private final boolean folder;
 
         public TargetExistsException(Path file, boolean folder) {
-            super(file + ": " + (folder ? "it is a folder" : "the file already exists (allow overwriting to replace "
-                    + "it)"));
+            super(file.toString(), null, folder ? "it is a folder"
+                    : "the file already exists (allow overwriting to replace it)");
             this.file = file;
             this.folder = folder;
         }
@@ -123,6 +131,33 @@ public final class AtomicFiles {
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp,
                     StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
                 content.writeTo(out);
+            }
+            move(tmp, file, overwrite);
+        } finally {
+            Files.deleteIfExists(tmp);
+            IN_PROGRESS.remove(tmp);
+        }
+        return file;
+    }
+
+    /**
+     * As {@link #write(Path, boolean, Content)} for writers that need a {@link FileChannel} (positional writes); the
+     * channel is forced to disk before the move.
+     */
+    public static Path writeChannel(Path target, boolean overwrite, ChannelContent content) throws IOException {
+        Objects.requireNonNull(content, "content");
+        Path file = Objects.requireNonNull(target, "target").toAbsolutePath().normalize();
+        refuseExisting(file, overwrite);
+        Path dir = file.getParent();
+        Files.createDirectories(dir);
+        Path tmp = dir.resolve("." + file.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36)
+                + ".part");
+        IN_PROGRESS.add(tmp);
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    StandardOpenOption.READ)) {
+                content.writeTo(ch);
+                ch.force(true);
             }
             move(tmp, file, overwrite);
         } finally {

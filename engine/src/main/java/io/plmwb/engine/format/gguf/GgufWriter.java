@@ -1,15 +1,13 @@
 package io.plmwb.engine.format.gguf;
 
+import io.plmwb.engine.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -80,11 +78,11 @@ public final class GgufWriter {
             offsets.add(offset);
             offset = align(offset + t.type().bytesFor(t.numel()), alignment);
         }
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp-" + ProcessHandle.current().pid());
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        final long totalData = offset;
+        final int align = alignment;
+        AtomicFiles.writeChannel(file, true, ch -> {
             byte[] h = head.bytes();
-            long dataStart = align(h.length, alignment);
+            long dataStart = align(h.length, align);
             writeAt(ch, ByteBuffer.wrap(h), 0);
             for (int i = 0; i < tensors.size(); i++) {
                 Entry t = tensors.get(i);
@@ -96,20 +94,11 @@ public final class GgufWriter {
                 }
                 writeAt(ch, ByteBuffer.wrap(b), dataStart + offsets.get(i));
             }
-            long end = dataStart + offset;
+            long end = dataStart + totalData;
             if (ch.size() < end) {
                 writeAt(ch, ByteBuffer.allocate((int) (end - ch.size())), ch.size());
             }
-            ch.force(true);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-        try {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
+        });
     }
 
     private static void writeAt(FileChannel ch, ByteBuffer b, long pos) throws IOException {
