@@ -49,8 +49,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--decode-tokens", defaultValue = "64", paramLabel = "N", description = "timed decode steps (64)")
     int decodeTokens;
 
-    @Option(names = "--threads", defaultValue = "2", paramLabel = "N", description = "ORT intra-op threads (2)")
-    int threads;
+    @CommandLine.Mixin
+    ThreadsOption threads = ThreadsOption.fixed(2);
 
     @Option(names = "--modes", split = ",", paramLabel = "MODE,...",
             description = "cache modes (default: latent,expanded for MLA models, expanded otherwise)")
@@ -82,8 +82,8 @@ public final class BenchCommand implements Callable<Integer> {
     @CommandLine.Mixin
     LoadOptions loadOptions = new LoadOptions();
 
-    @Option(names = "--json", description = "print JSON")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json = new JsonOption();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -91,7 +91,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         LoadOptions.requireCheckpointFolder(model);
-        if (promptTokens < 1 || decodeTokens < 1 || threads < 1 || context < 0 || prefillRuns < 1
+        if (promptTokens < 1 || decodeTokens < 1 || threads.get() < 1 || context < 0 || prefillRuns < 1
                 || pairedBlocks < 0) {
             throw new BadInputException("--prompt-tokens, --decode-tokens, --threads, --prefill-runs must be ≥ 1, "
                     + "--context and --paired-blocks ≥ 0");
@@ -126,7 +126,7 @@ public final class BenchCommand implements Callable<Integer> {
         root.put("synthetic", cfg.synthetic());
         root.put("layers", cfg.numLayers());
         root.put("params", ArchitectureSummary.of(cfg).total());
-        root.put("threads", threads);
+        root.put("threads", threads.get());
         root.put("prepack_weights", loadOptions.prepack());
         root.put("prompt_tokens", promptTokens);
         root.put("decode_tokens", decodeTokens);
@@ -138,7 +138,7 @@ public final class BenchCommand implements Callable<Integer> {
         int vocabForIds = Math.min(cfg.vocabSize(), 256);
         int[] ids = ModeBenchmark.promptIds(Math.max(promptTokens, 512), vocabForIds, 1);
         int[] prompt = java.util.Arrays.copyOf(ids, promptTokens);
-        ModelLoader.Options base = loadOptions.apply(ModelLoader.Options.defaults(), threads)
+        ModelLoader.Options base = loadOptions.apply(ModelLoader.Options.defaults(), threads.get())
                 .withContextLimit(limit).withCache(GraphCache.atDefaultLocation());
         double[] ortBefore = null;
         ObjectNode probesBefore = om.createObjectNode();
@@ -194,7 +194,7 @@ public final class BenchCommand implements Callable<Integer> {
                     err.println("workbench bench: " + mode.key() + ": " + pairedBlocks
                             + " blocks of 16 decode steps, each followed by the GEMV probe");
                     err.flush();
-                    try (GemmProbe.Open gemv = GemmProbe.open(1, gemvRows(), 2048, threads)) {
+                    try (GemmProbe.Open gemv = GemmProbe.open(1, gemvRows(), 2048, threads.get())) {
                         paired = ModeBenchmark.decodePaired(lm.session(), prompt, promptTokens, pairedBlocks, 16,
                                 () -> gemvGbps(gemv), TaskContext.none());
                     }
@@ -258,9 +258,9 @@ public final class BenchCommand implements Callable<Integer> {
         Double bandwidth = null;
         Double gemm = null;
         if (!skipMachine) {
-            err.println("workbench bench: memory bandwidth probe (" + bandwidthMib + " MiB, " + threads + " threads)");
+            err.println("workbench bench: memory bandwidth probe (" + bandwidthMib + " MiB, " + threads.get() + " threads.get())");
             err.flush();
-            BandwidthProbe.Result bw = BandwidthProbe.measure(bandwidthMib << 20, threads, 4);
+            BandwidthProbe.Result bw = BandwidthProbe.measure(bandwidthMib << 20, threads.get(), 4);
             System.gc();
             bandwidth = bw.bestGbps();
             ObjectNode b = machine.putObject("read_bandwidth");
@@ -306,7 +306,7 @@ public final class BenchCommand implements Callable<Integer> {
         root.putPOJO("load_average_end", HostProbe.loadAverage());
 
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.on()) {
             out.println(CliJson.pretty(root));
         } else {
             printText(out, root);
@@ -319,12 +319,12 @@ public final class BenchCommand implements Callable<Integer> {
     private double[] ortProbes(ObjectNode into, PrintWriter err) throws Exception {
         err.println("workbench bench: ORT GEMM probe " + gemmSize + "³");
         err.flush();
-        GemmProbe.Result g = GemmProbe.measure(gemmSize, gemmSize, gemmSize, threads, 5);
+        GemmProbe.Result g = GemmProbe.measure(gemmSize, gemmSize, gemmSize, threads.get(), 5);
         // ORT's own streaming rate: a GEMV (M = 1) over a weight far larger than the caches, as decode does
         int gemvRows = gemvRows();
         err.println("workbench bench: ORT GEMV probe [1, 2048] × [" + gemvRows + ", 2048]ᵀ");
         err.flush();
-        GemmProbe.Result gv = GemmProbe.measure(1, gemvRows, 2048, threads, 10);
+        GemmProbe.Result gv = GemmProbe.measure(1, gemvRows, 2048, threads.get(), 10);
         double gemvGbps = 4.0 * gemvRows * 2048 / (gv.bestMs() / 1000) / 1e9;
         into.put("gemm_gflops_per_second", r(g.gflops()));
         into.put("gemm_best_ms", r(g.bestMs()));
@@ -397,7 +397,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private static void printText(PrintWriter out, ObjectNode root) {
-        out.printf(Locale.ROOT, "%s (%s%d layers), %d threads, load avg at start %s%n", root.get("model").asText(),
+        out.printf(Locale.ROOT, "%s (%s%d layers), %d threads.get(), load avg at start %s%n", root.get("model").asText(),
                 root.get("synthetic").asBoolean() ? "SYNTHETIC, " : "", root.get("layers").asInt(),
                 root.get("threads").asInt(), root.get("load_average_start").toString());
         for (var m : root.get("modes")) {

@@ -43,8 +43,8 @@ public final class BenchLogsCommand implements Callable<Integer> {
             + "deleted afterwards)")
     Path dir;
 
-    @Option(names = "--json", description = "print the timings as JSON")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json = new JsonOption();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -67,7 +67,7 @@ public final class BenchLogsCommand implements Callable<Integer> {
                     + ",decay_end=" + steps * 85 / 100 + ",peak=2e-3,floor=2e-4,shape=linear").schedule();
             Path csv = d.resolve("training_log.csv");
             Path events = d.resolve("events.out.tfevents.0.bench");
-            if (!json) {
+            if (!json.on()) {
                 pw.println("writing " + steps + "-step logs to " + d);
                 pw.flush();
             }
@@ -110,7 +110,7 @@ public final class BenchLogsCommand implements Callable<Integer> {
             double tbOurs = median.get("workbench TensorBoardEventReader (tfevents)");
             double tbRaw = median.get("baseline: read bytes (tfevents)");
             boolean ok = csvOurs < TARGET_SECONDS && tbOurs < TARGET_SECONDS;
-            if (json) {
+            if (json.on()) {
                 ObjectNode root = CliJson.object();
                 root.put("steps", steps);
                 root.put("repeats", repeats);

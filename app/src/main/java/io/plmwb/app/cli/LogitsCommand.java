@@ -53,19 +53,18 @@ public final class LogitsCommand implements Callable<Integer> {
             description = "with --reference: exit 1 when the max abs diff exceeds X")
     Double tolerance;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "ONNX Runtime intra-op threads (default: all cores)")
-    int threads;
+    @CommandLine.Mixin
+    ThreadsOption threads = ThreadsOption.allCores();
 
     @Option(names = "--weights", paramLabel = "f32|q8|q4",
             description = "graph weights: f32 (default: dequantized for .gguf files) or 8/4-bit MatMulNBits")
     String weights = "f32";
 
-    @Option(names = "--json", description = "print JSON")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json = new JsonOption();
 
-    @Option(names = "--overwrite", description = "replace an existing --out file (otherwise it is never touched)")
-    boolean overwrite;
+    @CommandLine.Mixin
+    OverwriteOption overwrite = new OverwriteOption();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -89,14 +88,14 @@ public final class LogitsCommand implements Callable<Integer> {
             }
         }
         try {
-            AtomicFiles.refuseExisting(out, overwrite);
+            AtomicFiles.refuseExisting(out, overwrite.on());
         } catch (AtomicFiles.TargetExistsException e) {
             throw new BadInputException(e.getMessage());
         }
         if (reference != null && !Files.isRegularFile(reference)) {
             throw new BadInputException(reference + " does not exist");
         }
-        RuntimeOptions rt = threads > 0 ? RuntimeOptions.threads(1, threads) : RuntimeOptions.defaults();
+        RuntimeOptions rt = threads.get() > 0 ? RuntimeOptions.threads(1, threads.get()) : RuntimeOptions.defaults();
         GraphCache cache = GraphCache.atDefaultLocation();
         long t0 = System.nanoTime();
         if (!GraphOptions.DTYPES.contains(weights)) {
@@ -115,12 +114,12 @@ public final class LogitsCommand implements Callable<Integer> {
             logits = LogitsRunner.run(session, ids, incremental, TaskContext.none());
         }
         long t2 = System.nanoTime();
-        LogitsRunner.writeF32(out, logits, overwrite);
+        LogitsRunner.writeF32(out, logits, overwrite.on());
         LogitsComparison cmp = reference == null ? null
                 : LogitsRunner.compare(logits, LogitsRunner.readF32(reference, config.vocabSize()));
 
         PrintWriter pw = spec.commandLine().getOut();
-        if (json) {
+        if (json.on()) {
             ObjectNode o = CliJson.object();
             o.put("model", model.toAbsolutePath().normalize().toString());
             o.put("mode", cacheMode.key());

@@ -35,8 +35,8 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "weight seed (default 1)")
     long seed;
 
-    @Option(names = "--json", description = "print a summary as JSON")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json = new JsonOption();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -69,7 +69,7 @@ public final class SynthCommand implements Callable<Integer> {
         double seconds = (System.nanoTime() - t0) / 1e9;
         long bytes = Files.size(out.resolve("model.safetensors"));
         PrintWriter pw = spec.commandLine().getOut();
-        if (json) {
+        if (json.on()) {
             ObjectNode o = CliJson.object();
             o.put("out", out.toAbsolutePath().normalize().toString());
             o.put("preset", preset);
