@@ -68,7 +68,7 @@ public final class KernelsCommand implements Callable<Integer> {
             }
             pw.println(CliJson.pretty(root));
         } else {
-            pw.printf("W [%d, %d], %d threads.get(), best of %d; load average %s%n", n, k, threads.get(), reps,
+            pw.printf("W [%d, %d], %d threads, best of %d; load average %s%n", n, k, threads.get(), reps,
                     java.util.Arrays.toString(load0));
             for (QuantKernelProbe.Result r : rs) {
                 pw.printf("%-58s m=%-4d %9.3f ms %7.2fx %,13d B  err %.2e%n", r.variant(), r.m(), r.bestMs(),
