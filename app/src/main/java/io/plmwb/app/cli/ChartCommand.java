@@ -40,8 +40,8 @@ public final class ChartCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ChartFiles files = new ChartFiles();
 
-    @Option(names = "--json", description = "print what was written as JSON")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json = new JsonOption();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -57,7 +57,7 @@ public final class ChartCommand implements Callable<Integer> {
         List<Path> written = new BundleWriter().write(Bundle.ofCharts(List.of(chartSpec)), out, files.wanted(),
                 files.options(), TaskContext.none());
         PrintWriter pw = spec.commandLine().getOut();
-        if (json) {
+        if (json.on()) {
             ObjectNode root = CliJson.object();
             root.put("chart", chartSpec.id());
             root.put("title", chartSpec.title());

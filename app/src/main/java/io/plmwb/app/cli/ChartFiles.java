@@ -10,9 +10,10 @@ import io.plmwb.experiments.study.BundleWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
-/** The export options shared by {@code chart} and the schedule commands (formats, size, DPI, overwrite). */
+/** The export options shared by the commands that write charts (formats, size, DPI, {@link OverwriteOption}). */
 final class ChartFiles {
 
     @Option(names = "--formats", split = ",", defaultValue = "png,svg,pdf,csv", paramLabel = "LIST",
@@ -28,8 +29,8 @@ final class ChartFiles {
     @Option(names = "--dpi", defaultValue = "300", description = "PNG resolution (default ${DEFAULT-VALUE})")
     int dpi;
 
-    @Option(names = "--overwrite", description = "replace existing files (otherwise existing files are never touched)")
-    boolean overwrite;
+    @CommandLine.Mixin
+    OverwriteOption overwrite = new OverwriteOption();
 
     /** Writes the chart in every requested format through the one export service. */
     List<Path> export(ChartSpec spec, Path out) throws Exception {
@@ -59,6 +60,6 @@ final class ChartFiles {
 
     /** Size, DPI and overwrite as given. */
     ExportOptions options() {
-        return new ExportOptions(width, height, dpi, overwrite);
+        return new ExportOptions(width, height, dpi, overwrite.on());
     }
 }

@@ -61,9 +61,8 @@ public final class GenerateCommand implements Callable<Integer> {
             description = "KV cache: latent (MLA only) or expanded (default: latent for PLM, expanded otherwise)")
     String mode;
 
-    @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
-            description = "ONNX Runtime intra-op threads (default: all cores)")
-    int threads;
+    @CommandLine.Mixin
+    ThreadsOption threads = ThreadsOption.allCores();
 
     @Option(names = "--context", defaultValue = "0", paramLabel = "N",
             description = "context limit for prompt + generated tokens (default: the model's max_position_embeddings)")
@@ -72,8 +71,8 @@ public final class GenerateCommand implements Callable<Integer> {
     @CommandLine.Mixin
     LoadOptions loadOptions = new LoadOptions();
 
-    @Option(names = "--json", description = "print one JSON object instead of streaming text")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json = new JsonOption();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -81,7 +80,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         LoadOptions.requireCheckpointFolder(model);
-        if (threads < 0 || context < 0) {
+        if (threads.get() < 0 || context < 0) {
             throw new BadInputException("--threads and --context must be ≥ 0");
         }
         Set<Integer> stops = stopIds == null ? null
@@ -89,18 +88,18 @@ public final class GenerateCommand implements Callable<Integer> {
         GenerationOptions options = new GenerationOptions(maxTokens, temperature, topK, topP, seed, stops,
                 stopStrings == null ? List.of() : stopStrings, chat);
         GenerateStudy.Settings settings = new GenerateStudy.Settings(
-                loadOptions.settings(model, threads, mode == null ? null : CacheMode.parse(mode), context), prompt,
+                loadOptions.settings(model, threads.get(), mode == null ? null : CacheMode.parse(mode), context), prompt,
                 options);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Printer printer = new Printer(out, err, json);
+        Printer printer = new Printer(out, err, json.on());
         GenerateReport r;
         try {
             r = new GenerateStudy().run(settings, printer, printer);
         } finally {
             printer.endProgress();
         }
-        if (json) {
+        if (json.on()) {
             out.println(CliJson.pretty(r.toJson()));
         } else {
             out.print(r.unstreamedTail());

@@ -43,8 +43,8 @@ public final class InfoCommand implements Callable<Integer> {
             description = "KV-cache dtype: fp32, bf16, fp16, fp8, q8_0 (default ${DEFAULT-VALUE})")
     String cacheDtype;
 
-    @Option(names = "--json", description = "print JSON")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json = new JsonOption();
 
     @Option(names = "--out", paramLabel = "DIR",
             description = "also write the Models workspace's charts (parameters by component and per block) here, "
@@ -66,7 +66,7 @@ public final class InfoCommand implements Callable<Integer> {
         List<Path> written = out == null ? List.of() : new BundleWriter().write(report.bundle(NoSelection.ALL), out,
                 files.wanted(), files.options(), TaskContext.none());
         PrintWriter pw = spec.commandLine().getOut();
-        if (json) {
+        if (json.on()) {
             ObjectNode root = report.toJson();
             if (out != null) {
                 ArrayNode list = root.putArray("files");

@@ -28,32 +28,32 @@ public final class KernelsCommand implements Callable<Integer> {
             description = "activation rows (${DEFAULT-VALUE})")
     List<Integer> m;
 
-    @Option(names = "--threads", defaultValue = "2", paramLabel = "N", description = "intra-op threads (2)")
-    int threads;
+    @CommandLine.Mixin
+    ThreadsOption threads = ThreadsOption.fixed(2);
 
     @Option(names = "--reps", defaultValue = "10", paramLabel = "N", description = "timed runs, best counts (10)")
     int reps;
 
-    @Option(names = "--json", description = "print JSON")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json = new JsonOption();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        if (n < 1 || k < 32 || k % 32 != 0 || reps < 1 || threads < 1 || m.stream().anyMatch(x -> x < 1)) {
+        if (n < 1 || k < 32 || k % 32 != 0 || reps < 1 || threads.get() < 1 || m.stream().anyMatch(x -> x < 1)) {
             throw new BadInputException("--n ≥ 1, --k a positive multiple of 32, --m/--reps/--threads ≥ 1");
         }
         double[] load0 = HostProbe.loadAverage();
         List<QuantKernelProbe.Result> rs = QuantKernelProbe.measure(m.stream().mapToInt(Integer::intValue).toArray(),
-                n, k, threads, reps);
+                n, k, threads.get(), reps);
         PrintWriter pw = spec.commandLine().getOut();
-        if (json) {
+        if (json.on()) {
             ObjectNode root = CliJson.object();
             root.put("n", n);
             root.put("k", k);
-            root.put("threads", threads);
+            root.put("threads", threads.get());
             root.putPOJO("load_average_start", load0);
             root.putPOJO("load_average_end", HostProbe.loadAverage());
             var arr = root.putArray("results");
@@ -68,7 +68,7 @@ public final class KernelsCommand implements Callable<Integer> {
             }
             pw.println(CliJson.pretty(root));
         } else {
-            pw.printf("W [%d, %d], %d threads, best of %d; load average %s%n", n, k, threads, reps,
+            pw.printf("W [%d, %d], %d threads, best of %d; load average %s%n", n, k, threads.get(), reps,
                     java.util.Arrays.toString(load0));
             for (QuantKernelProbe.Result r : rs) {
                 pw.printf("%-58s m=%-4d %9.3f ms %7.2fx %,13d B  err %.2e%n", r.variant(), r.m(), r.bestMs(),

@@ -48,8 +48,8 @@ public final class LatencyCommand implements Callable<Integer> {
             description = "tokens in the cache before decode (0: the prompt length)")
     int context;
 
-    @Option(names = "--threads", defaultValue = "2", paramLabel = "T", description = "ORT intra-op threads (2)")
-    int threads;
+    @CommandLine.Mixin
+    ThreadsOption threads = ThreadsOption.fixed(2);
 
     @Option(names = "--repeats", defaultValue = "5", paramLabel = "R", description = "timed repeats (5)")
     int repeats;
@@ -80,14 +80,14 @@ public final class LatencyCommand implements Callable<Integer> {
     @Option(names = "--save-trace", paramLabel = "FILE", description = "copy the raw ORT profile (Chrome-trace JSON) here")
     Path saveTrace;
 
-    @Option(names = "--overwrite", description = "replace existing files")
-    boolean overwrite;
+    @CommandLine.Mixin
+    OverwriteOption overwrite = new OverwriteOption();
 
     @CommandLine.Mixin
     LoadOptions loadOptions = new LoadOptions();
 
-    @Option(names = "--json", description = "print JSON")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json = new JsonOption();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -102,7 +102,7 @@ public final class LatencyCommand implements Callable<Integer> {
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new BadInputException(out + " is a file; --out needs a folder");
         }
-        if (saveTrace != null && Files.exists(saveTrace) && !overwrite) {
+        if (saveTrace != null && Files.exists(saveTrace) && !overwrite.on()) {
             throw new BadInputException(saveTrace + " already exists (use --overwrite to replace it)");
         }
         LatencyStudy.Settings settings = settings();
@@ -110,7 +110,7 @@ public final class LatencyCommand implements Callable<Integer> {
         CliProgress progress = new CliProgress(err, "latency");
         LatencyReport report;
         try {
-            report = studies.apply(loadOptions.apply(ModelLoader.Options.defaults(), threads)).run(settings, progress);
+            report = studies.apply(loadOptions.apply(ModelLoader.Options.defaults(), threads.get())).run(settings, progress);
         } finally {
             progress.done();
         }
@@ -118,7 +118,7 @@ public final class LatencyCommand implements Callable<Integer> {
             err.println("workbench latency: note: " + note);
         }
         BundleWriter writer = new BundleWriter();
-        ExportOptions options = ExportOptions.defaults().withOverwrite(overwrite);
+        ExportOptions options = ExportOptions.defaults().withOverwrite(overwrite.on());
         List<Path> files = writer.write(report.bundle(LatencySelection.DEFAULT), out, wanted, options,
                 TaskContext.none());
         Path trace = null;
@@ -127,7 +127,7 @@ public final class LatencyCommand implements Callable<Integer> {
             writer.write(report.traceBundle(), trace.getParent(), List.of(), options, TaskContext.none());
         }
         PrintWriter pw = spec.commandLine().getOut();
-        if (json) {
+        if (json.on()) {
             ObjectNode root = report.toJson();
             ArrayNode list = root.putArray("files");
             files.forEach(f -> list.add(f.toString()));
@@ -159,7 +159,7 @@ public final class LatencyCommand implements Callable<Integer> {
     }
 
     private LatencyStudy.Settings settings() {
-        if (promptTokens < 1 || decodeTokens < 1 || threads < 1 || repeats < 1 || warmup < 0 || context < 0) {
+        if (promptTokens < 1 || decodeTokens < 1 || threads.get() < 1 || repeats < 1 || warmup < 0 || context < 0) {
             throw new BadInputException("--prompt-tokens, --decode-tokens, --threads, --repeats must be ≥ 1, "
                     + "--warmup and --context ≥ 0");
         }
@@ -179,7 +179,7 @@ public final class LatencyCommand implements Callable<Integer> {
         if (skipProfile && ctxs.isEmpty() && sweep.isEmpty()) {
             throw new BadInputException("--skip-profile needs --contexts or --sweep-threads");
         }
-        return new LatencyStudy.Settings(model, promptTokens, decodeTokens, context, repeats, warmup, threads, cm,
+        return new LatencyStudy.Settings(model, promptTokens, decodeTokens, context, repeats, warmup, threads.get(), cm,
                 !skipProfile, ctxs, sweep, saveTrace);
     }
 

@@ -34,8 +34,8 @@ public final class QuantizeCommand implements Callable<Integer> {
                     + "an existing file is never replaced")
     Path out;
 
-    @Option(names = "--json", description = "print a summary as JSON (with the per-tensor error)")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json = new JsonOption();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -69,7 +69,7 @@ public final class QuantizeCommand implements Callable<Integer> {
         double seconds = (System.nanoTime() - t0) / 1e9;
         double maxErr = r.tensors().stream().mapToDouble(GgufConverter.TensorReport::maxAbsError).max().orElse(0);
         PrintWriter pw = spec.commandLine().getOut();
-        if (json) {
+        if (json.on()) {
             ObjectNode o = CliJson.object();
             o.put("model", model.toAbsolutePath().normalize().toString());
             o.put("out", file.toAbsolutePath().normalize().toString());

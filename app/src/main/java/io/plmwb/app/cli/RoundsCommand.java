@@ -47,11 +47,11 @@ public final class RoundsCommand implements Callable<Integer> {
             description = "bootstrap seed (default ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--overwrite", description = "replace existing files in --out")
-    boolean overwrite;
+    @CommandLine.Mixin
+    OverwriteOption overwrite = new OverwriteOption();
 
-    @Option(names = "--json", description = "print one JSON object")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json = new JsonOption();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -62,7 +62,7 @@ public final class RoundsCommand implements Callable<Integer> {
             spec.commandLine().usage(spec.commandLine().getOut());
             return WorkbenchCli.BAD_INPUT;
         }
-        return run(spec, inputs, bootstrap, seed, json, out, overwrite, List.of("png", "svg", "pdf", "csv"), true,
+        return run(spec, inputs, bootstrap, seed, json.on(), out, overwrite.on(), List.of("png", "svg", "pdf", "csv"), true,
                 null);
     }
 
@@ -79,15 +79,15 @@ public final class RoundsCommand implements Callable<Integer> {
         @Option(names = "--seed", defaultValue = "20250205", paramLabel = "S", description = "bootstrap seed")
         long seed;
 
-        @Option(names = "--json", description = "print one JSON object")
-        boolean json;
+        @CommandLine.Mixin
+        JsonOption json = new JsonOption();
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
-            return run(spec, inputs, bootstrap, seed, json, null, false, List.of(), false, null);
+            return run(spec, inputs, bootstrap, seed, json.on(), null, false, List.of(), false, null);
         }
     }
 
@@ -116,19 +116,19 @@ public final class RoundsCommand implements Callable<Integer> {
                 description = "table columns = the refinement steps of this round (default: one column per round)")
         String stepsOf;
 
-        @Option(names = "--overwrite", description = "replace existing files")
-        boolean overwrite;
+        @CommandLine.Mixin
+        OverwriteOption overwrite = new OverwriteOption();
 
-        @Option(names = "--json", description = "print one JSON object")
-        boolean json;
+        @CommandLine.Mixin
+        JsonOption json = new JsonOption();
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
-            return run(spec, inputs, RoundStatistics.DEFAULT_BOOTSTRAP, RoundStatistics.DEFAULT_SEED, json, out,
-                    overwrite, formats, !noOverlays, stepsOf);
+            return run(spec, inputs, RoundStatistics.DEFAULT_BOOTSTRAP, RoundStatistics.DEFAULT_SEED, json.on(), out,
+                    overwrite.on(), formats, !noOverlays, stepsOf);
         }
     }
 

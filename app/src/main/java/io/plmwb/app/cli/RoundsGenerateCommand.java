@@ -64,22 +64,21 @@ public final class RoundsGenerateCommand implements Callable<Integer> {
     @Option(names = "--round-index", defaultValue = "0", paramLabel = "N", description = "the round number (0)")
     int roundIndex;
 
-    @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
-            description = "ONNX Runtime intra-op threads (default: all cores)")
-    int threads;
+    @CommandLine.Mixin
+    ThreadsOption threads = ThreadsOption.allCores();
 
     @CommandLine.Mixin
     LoadOptions loadOptions = new LoadOptions();
 
-    @Option(names = "--overwrite", description = "replace --out if it exists")
-    boolean overwrite;
+    @CommandLine.Mixin
+    OverwriteOption overwrite = new OverwriteOption();
 
     @Option(names = "--append", description = "add the round to an existing plmwb rounds file (its round number "
             + "must be new)")
     boolean append;
 
-    @Option(names = "--json", description = "print a JSON summary")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json = new JsonOption();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -91,10 +90,10 @@ public final class RoundsGenerateCommand implements Callable<Integer> {
                 roundName != null ? roundName : "round " + roundIndex, roundIndex, steps,
                 answerTemplate.replace("\\n", "\n"), refineTemplate.replace("\\n", "\n"), maxTokens, temperature,
                 seed, SelectionRule.parse(rule));
-        ModelLoader.Options load = loadOptions.apply(ModelLoader.Options.defaults(), threads)
+        ModelLoader.Options load = loadOptions.apply(ModelLoader.Options.defaults(), threads.get())
                 .withCache(GraphCache.atDefaultLocation());
         RoundsGenerationStudy.Settings settings = new RoundsGenerationStudy.Settings(model, prompts, generation, out,
-                overwrite, append, load);
+                overwrite.on(), append, load);
         PrintWriter pw = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         CliProgress progress = new CliProgress(err, "rounds generate");
@@ -111,7 +110,7 @@ public final class RoundsGenerateCommand implements Callable<Integer> {
             err.println("workbench rounds generate: SYNTHETIC checkpoint (random weights): the text is noise");
         }
         err.flush();
-        pw.println(json ? CliJson.pretty(report.toJson()) : report.text());
+        pw.println(json.on() ? CliJson.pretty(report.toJson()) : report.text());
         pw.flush();
         return 0;
     }

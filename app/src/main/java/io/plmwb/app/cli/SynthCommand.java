@@ -28,15 +28,15 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "new or empty folder")
     Path out;
 
-    @Option(names = "--layers", defaultValue = "0", paramLabel = "N",
-            description = "decoder blocks to write (default: all of the preset's)")
-    int layers;
+    @Option(names = "--layers", paramLabel = "N",
+            description = "decoder blocks to write, ≥ 1 (omit it for all of the preset's)")
+    Integer layers;
 
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "weight seed (default 1)")
     long seed;
 
-    @Option(names = "--json", description = "print a summary as JSON")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json = new JsonOption();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -45,8 +45,9 @@ public final class SynthCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ModelConfig base = Presets.byName(preset).orElseThrow(() -> new BadInputException("unknown preset '"
                 + preset + "' (known: " + String.join(", ", Presets.names()) + ")"));
-        if (layers < 0) {
-            throw new BadInputException("--layers must be ≥ 0");
+        if (layers != null && layers < 1) {
+            throw new BadInputException("--layers must be ≥ 1, got " + layers + " (omit --layers for all "
+                    + base.numLayers() + " of the preset's layers)");
         }
         if (Files.isRegularFile(out)) {
             throw new BadInputException(out + " is a file; --out must be a new or empty folder");
@@ -62,14 +63,15 @@ public final class SynthCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         ModelConfig written;
         try {
-            written = SyntheticCheckpoint.write(base, out, layers, seed, progress);
+            written = SyntheticCheckpoint.write(base, out, layers == null ? base.numLayers() : layers, seed,
+                    progress);
         } finally {
             progress.done();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         long bytes = Files.size(out.resolve("model.safetensors"));
         PrintWriter pw = spec.commandLine().getOut();
-        if (json) {
+        if (json.on()) {
             ObjectNode o = CliJson.object();
             o.put("out", out.toAbsolutePath().normalize().toString());
             o.put("preset", preset);

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "workbench",
         mixinStandardHelpOptions = true,
         versionProvider = WorkbenchCli.Versions.class,
+        resourceBundle = "io.plmwb.app.cli.OptionTexts",
         description = {
             "PLM Workbench: a research workbench for the Peripheral Language Model family.",
             "Without arguments ./workbench starts the desktop app; with a subcommand it runs headless.",

@@ -1,6 +1,7 @@
 package io.plmwb.app.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -147,5 +148,17 @@ class WorkbenchCliTest {
         assertEquals("mine", Files.readString(full.resolve("keep.txt")));
         assertEquals(2, run("synth", "--preset", "gpt-9", "--out", dir.resolve("x").toString()).code());
         assertTrue(run("synth", "--help").out().contains("SYNTHETIC"));
+    }
+
+    @Test
+    void synthLayersZeroIsAnErrorNotAllLayers() throws Exception {
+        Path target = dir.resolve("zero");
+        Run r = run("synth", "--preset", "plm-1.8b", "--out", target.toString(), "--layers", "0");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--layers must be ≥ 1") && r.err().contains("omit --layers"), r.err());
+        assertFalse(Files.exists(target), "nothing written");
+        assertEquals(2, run("synth", "--preset", "plm-1.8b", "--out", target.toString(), "--layers", "-3").code());
+        String help = run("synth", "--help").out().replaceAll("\\s+", " ");
+        assertTrue(help.contains("omit it for all of the preset's"), help);
     }
 }
