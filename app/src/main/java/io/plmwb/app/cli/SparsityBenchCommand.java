@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
         description = {"Capture overhead: prefill of --tokens random ids with the sparsity probes vs without "
                 + "(same model, same ids, same chunks, alternating runs with an untimed run after each switch, "
                 + "medians). Heat map: rasterising a 32 x 4096 matrix into a 1200 x 400 canvas buffer vs one "
-                + "rectangle per cell (Java2D), medians."})
+                + "rectangle per cell (Java2D), medians. (The JavaFX canvas redraw is timed on the views side: "
+                + "io.plmwb.views.sparsity.HeatmapRedrawBench.)"})
 public final class SparsityBenchCommand implements Callable<Integer> {
 
     @Option(names = "--model", paramLabel = "DIR", description = "checkpoint folder (omit for the heat map only)")
@@ -59,9 +60,6 @@ public final class SparsityBenchCommand implements Callable<Integer> {
             description = "also write ORT profiles of both sessions into DIR and report the probe nodes' kernel time")
     Path profile;
 
-    @Option(names = "--fx", description = "also time the JavaFX heat-map canvas redraw (needs a display, e.g. xvfb-run)")
-    boolean fx;
-
     @CommandLine.Mixin
     LoadOptions loadOptions = new LoadOptions();
 
@@ -84,9 +82,6 @@ public final class SparsityBenchCommand implements Callable<Integer> {
             prefill(out, root);
         }
         heatmap(out, root);
-        if (fx) {
-            fxRedraw(out, root);
-        }
         if (json) {
             out.println(CliJson.pretty(root));
         }
@@ -314,80 +309,6 @@ public final class SparsityBenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "heat map %dx%d cells into %dx%d px: rasterised %.2f ms, one rectangle per cell "
                             + "%.2f ms (x%.1f) (medians of %d)%n", rows, cols, w, h, median(raster), median(cells),
                     median(cells) / median(raster), n);
-        }
-    }
-
-    /** Times {@code HeatmapCanvas.redraw()} (raster + PixelWriter + drawImage + labels) against per-cell fillRect. */
-    private void fxRedraw(PrintWriter out, ObjectNode root) throws Exception {
-        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
-        javafx.application.Platform.startup(started::countDown);
-        started.await();
-        int rows = 32;
-        int cols = 4096;
-        Random r = new Random(7);
-        double[][] v = new double[rows][cols];
-        List<String> xl = new ArrayList<>(cols);
-        List<String> yl = new ArrayList<>(rows);
-        for (int c = 0; c < cols; c++) {
-            xl.add("t" + c);
-        }
-        for (int l = 0; l < rows; l++) {
-            yl.add("layer " + l);
-            for (int c = 0; c < cols; c++) {
-                v[l][c] = r.nextDouble();
-            }
-        }
-        HeatMatrix m = new HeatMatrix(xl, yl, v, 0, 1, HeatMatrix.Scale.SEQUENTIAL, "zero fraction");
-        int n = Math.max(10, repeats * 4);
-        double[] redraw = new double[n];
-        double[] cells = new double[n];
-        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
-        javafx.application.Platform.runLater(() -> {
-            try {
-                io.plmwb.views.sparsity.HeatmapCanvas canvas = new io.plmwb.views.sparsity.HeatmapCanvas();
-                canvas.resize(1262, 422);
-                canvas.layout();
-                javafx.scene.Scene scene = new javafx.scene.Scene(new javafx.scene.Group(canvas), 1262, 422);
-                canvas.setMatrix(m, xl);
-                javafx.scene.canvas.Canvas plain = new javafx.scene.canvas.Canvas(1200, 400);
-                javafx.scene.canvas.GraphicsContext g = plain.getGraphicsContext2D();
-                for (int i = -3; i < n; i++) {
-                    long t0 = System.nanoTime();
-                    canvas.redraw();
-                    scene.getRoot().snapshot(null, null); // render the canvas: its cost counts
-                    long t1 = System.nanoTime();
-                    double cw = 1200.0 / cols;
-                    double rh = 400.0 / rows;
-                    for (int l = 0; l < rows; l++) {
-                        for (int c = 0; c < cols; c++) {
-                            int rgb = m.rgb(m.value(l, c));
-                            g.setFill(javafx.scene.paint.Color.rgb((rgb >> 16) & 0xff, (rgb >> 8) & 0xff, rgb & 0xff));
-                            g.fillRect(c * cw, (rows - 1 - l) * rh, cw, rh);
-                        }
-                    }
-                    plain.snapshot(null, null);
-                    long t2 = System.nanoTime();
-                    if (i >= 0) {
-                        redraw[i] = (t1 - t0) / 1e6;
-                        cells[i] = (t2 - t1) / 1e6;
-                    }
-                }
-                done.complete(null);
-            } catch (Throwable e) {
-                done.completeExceptionally(e);
-            }
-        });
-        done.get();
-        javafx.application.Platform.exit();
-        ObjectNode o = root.putObject("fx_redraw");
-        o.put("cells", rows + "x" + cols);
-        o.put("canvas", "1262x422");
-        o.put("redraw_ms_median", median(redraw));
-        o.put("per_cell_fillrect_ms_median", median(cells));
-        if (!json) {
-            out.printf(Locale.ROOT, "JavaFX HeatmapCanvas.redraw() + render (snapshot) of %dx%d cells on 1262x422: %.2f ms; "
-                            + "baseline fillRect per cell on a 1200x400 Canvas + render: %.2f ms "
-                            + "(medians of %d)%n", rows, cols, median(redraw), median(cells), n);
         }
     }
 
