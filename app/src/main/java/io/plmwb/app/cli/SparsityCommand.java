@@ -126,7 +126,8 @@ public final class SparsityCommand implements Callable<Integer> {
             // before the model runs: the result file is always written
             AtomicFiles.refuseExisting(out.resolve(SparsityReport.RESULT_FILE).toAbsolutePath(), overwrite);
         } catch (AtomicFiles.TargetExistsException e) {
-            throw new BadInputException(e.getMessage() + " (use --overwrite to replace it)");
+            throw new BadInputException(e.file() + (e.isFolder() ? " is a folder"
+                    : " already exists (use --overwrite to replace it)"));
         }
         PrintWriter pw = spec.commandLine().getOut();
         CliProgress progress = new CliProgress(spec.commandLine().getErr(), "sparsity");

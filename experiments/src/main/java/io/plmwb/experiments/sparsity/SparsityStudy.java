@@ -10,12 +10,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The Sparsity workspace's workflow: side A (and optionally B) captured through the in-graph probes — prompts run on
  * a checkpoint, a saved result reopened, or a result kept from an earlier report — gives a {@link SparsityReport}
  * that recomputes every view at any ε and P. The probed session of the last checkpoint run stays open for the next
- * run on it (one at a time); {@link #close()} closes it. Runs one at a time.
+ * run on it (one at a time); {@link #close()} closes it. Runs one at a time (thread-safe).
  */
 public final class SparsityStudy implements Study<SparsityStudy.Settings, SparsityReport>, AutoCloseable {
 
@@ -121,16 +122,26 @@ public final class SparsityStudy implements Study<SparsityStudy.Settings, Sparsi
         }
     }
 
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile boolean closeRequested;
     private SparsityProbeRunner runner;
     private Path runnerCheckpoint;
     private ModelLoader.Options runnerOptions;
 
     @Override
-    public synchronized SparsityReport run(Settings s, TaskContext ctx) throws Exception {
-        SparsityResult a = resolve(s.a(), null, s, ctx);
-        SparsityResult b = s.b() == null ? null : resolve(s.b(), a, s, ctx);
-        return new SparsityReport(a, checkpointOf(s.a()), b, s.b() == null ? null : checkpointOf(s.b()),
-                s.epsilon(), s.percent());
+    public SparsityReport run(Settings s, TaskContext ctx) throws Exception {
+        lock.lock();
+        try {
+            SparsityResult a = resolve(s.a(), null, s, ctx);
+            SparsityResult b = s.b() == null ? null : resolve(s.b(), a, s, ctx);
+            return new SparsityReport(a, checkpointOf(s.a()), b, s.b() == null ? null : checkpointOf(s.b()),
+                    s.epsilon(), s.percent());
+        } finally {
+            lock.unlock();
+            if (closeRequested) {
+                close(); // asked for while this run was using the session
+            }
+        }
     }
 
     private SparsityResult resolve(Side side, SparsityResult a, Settings s, TaskContext ctx) throws Exception {
@@ -191,16 +202,32 @@ public final class SparsityStudy implements Study<SparsityStudy.Settings, Sparsi
         if (runner != null && abs.equals(runnerCheckpoint) && options.equals(runnerOptions)) {
             return runner;
         }
-        close();
+        closeRunner();
         runner = SparsityProbeRunner.open(abs, options, ctx);
         runnerCheckpoint = abs;
         runnerOptions = options;
         return runner;
     }
 
-    /** Closes the open probed session, if any. */
+    /**
+     * Closes the open probed session, if any; without waiting for a running study, which closes it when it ends
+     * (cancel it to make that soon).
+     */
     @Override
-    public synchronized void close() {
+    public void close() {
+        closeRequested = true;
+        if (!lock.tryLock()) {
+            return;
+        }
+        try {
+            closeRequested = false;
+            closeRunner();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void closeRunner() {
         if (runner != null) {
             runner.close();
             runner = null;

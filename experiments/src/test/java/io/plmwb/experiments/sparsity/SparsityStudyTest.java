@@ -257,6 +257,40 @@ class SparsityStudyTest {
         assertThrows(IllegalArgumentException.class, () -> new Selection(0, 101, 0, 0, false));
     }
 
+    @Test
+    void closeDoesNotWaitForARunningStudy() throws Exception {
+        Path file = tmp.resolve("a.sparsity.json");
+        SparsityResultFile.write(resultA(), file, false);
+        boolean[] returned = new boolean[1];
+        try (SparsityStudy study = new SparsityStudy()) {
+            TaskContext ctx = new TaskContext() {
+                @Override
+                public void progress(double done, double total) {
+                }
+
+                @Override
+                public void message(String message) {
+                    // the study is running (and holds its session): close from another thread must return at once
+                    Thread t = new Thread(study::close);
+                    t.start();
+                    try {
+                        t.join(10_000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    returned[0] = !t.isAlive();
+                }
+
+                @Override
+                public boolean isCancelled() {
+                    return false;
+                }
+            };
+            assertEquals(5, study.run(Settings.of(new Saved(file), LOAD), ctx).a().totalTokens());
+        }
+        assertTrue(returned[0], "close() waited for the running study");
+    }
+
     static Path model(String name) {
         return Path.of(System.getProperty("plmwb.root", ".."), "datasets", "models", name);
     }

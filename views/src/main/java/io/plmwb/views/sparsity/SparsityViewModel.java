@@ -297,10 +297,10 @@ public final class SparsityViewModel {
             captureLabels.setAll(labels);
         }
         charts.set(screen.list());
+        heatDiff.set(heat(screen.difference())); // first: the view lays A − B out on A's current tokens
+        heatB.set(heat(screen.heatB()));
         heatA.set(heat(screen.heatA()));
         heatmapExport.specProperty().set(screen.heatA());
-        heatB.set(heat(screen.heatB()));
-        heatDiff.set(heat(screen.difference()));
         perLayerChart.set(screen.perLayer());
         histogramChart.set(screen.histogram());
         titleA.set(SparsityTexts.titleA(r, sel));
