@@ -2,25 +2,19 @@ package io.plmwb.app.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.plmwb.engine.graph.ProbeGrid;
-import io.plmwb.engine.probe.SparsityProbeRunner;
-import io.plmwb.engine.runtime.GenerationOptions;
+import io.plmwb.engine.io.AtomicFiles;
 import io.plmwb.engine.runtime.ModelLoader;
+import io.plmwb.engine.task.TaskContext;
 import io.plmwb.experiments.chart.ExportFormat;
 import io.plmwb.experiments.chart.ExportOptions;
-import io.plmwb.experiments.sparsity.ActivatedParams;
-import io.plmwb.experiments.sparsity.HotColdBudget;
 import io.plmwb.experiments.sparsity.PromptFileReader;
-import io.plmwb.experiments.sparsity.SparsityBatchRunner;
-import io.plmwb.experiments.sparsity.SparsityExporter;
-import io.plmwb.experiments.sparsity.SparsityResult;
-import io.plmwb.experiments.sparsity.SparsityResultFile;
-import io.plmwb.experiments.sparsity.SparsityStats;
+import io.plmwb.experiments.sparsity.SparsityReport;
+import io.plmwb.experiments.sparsity.SparsityStudy;
+import io.plmwb.experiments.study.BundleWriter;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,8 +23,11 @@ import picocli.CommandLine.Option;
 /** {@code workbench sparsity}: MLP activation sparsity of a prompt or a prompt file, with charts and CSVs. */
 @Command(name = "sparsity", mixinStandardHelpOptions = true,
         description = {"Runs a prompt (or every prompt of a file) through the model with in-graph sparsity probes and "
-                + "writes the heat map, per-layer chart and neuron histogram (PNG/SVG/PDF), the matrix and per-neuron "
-                + "CSVs and the reopenable result (result.sparsity.json) into --out.",
+                + "writes the heat map, per-layer chart and neuron histogram (PNG/SVG/PDF/CSV), the matrix and per-neuron "
+                + "CSVs and the reopenable result (result.sparsity.json) into --out: the files the Sparsity "
+                + "workspace's Export all writes for the same selection. With --compare-model or --compare-prompt "
+                + "also side B (sparsity-heatmap-b, *-b.csv, result-b.sparsity.json) and A - B "
+                + "(sparsity-difference).",
             "Zero fraction = share of a layer's MLP activations a (relu(W_up x)^2, or silu(W_gate x)*W_up x for "
                 + "SwiGLU) with |a| <= epsilon; epsilon 0 counts exact zeros. SwiGLU activations are almost never "
                 + "exactly zero: use --epsilon > 0 for them. Epsilon snaps down to the grid 0, 1e-3, 1e-2, "
@@ -60,8 +57,32 @@ public final class SparsityCommand implements Callable<Integer> {
     double epsilon;
 
     @Option(names = "--format", split = ",", defaultValue = "png,svg,pdf,csv", paramLabel = "LIST",
-            description = "comma-separated: png, svg, pdf, csv (default ${DEFAULT-VALUE})")
+            description = "chart formats, comma-separated: png, svg, pdf, csv (default ${DEFAULT-VALUE}); the "
+                    + "matrix/neuron CSVs and the result file are always written")
     List<String> formats;
+
+    @CommandLine.ArgGroup(exclusive = true)
+    Compare compare;
+
+    static final class Compare {
+        @Option(names = "--compare-model", paramLabel = "DIR",
+                description = "side B: the same prompts through this checkpoint (folder or .gguf)")
+        Path model;
+
+        @Option(names = "--compare-prompt", paramLabel = "TEXT", description = "side B: this prompt on --model")
+        String prompt;
+    }
+
+    @Option(names = "--prompt-index", defaultValue = "0", paramLabel = "I",
+            description = "the prompt of a batch drawn in the heat maps (0-based, default 0)")
+    int promptIndex;
+
+    @Option(names = "--layer", defaultValue = "-1", paramLabel = "L",
+            description = "layer of the neuron histogram (default: the sparsest layer at epsilon)")
+    int layer;
+
+    @Option(names = "--log-counts", description = "log count axis on the neuron histogram")
+    boolean logCounts;
 
     @Option(names = "--generate", defaultValue = "0", paramLabel = "N",
             description = "also generate N tokens (greedy) after each prompt and capture them (default 0)")
@@ -92,13 +113,7 @@ public final class SparsityCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LoadOptions.requireCheckpointFolder(model);
-        if (!(epsilon >= 0) || Double.isInfinite(epsilon)) {
-            throw new BadInputException("--epsilon must be a number ≥ 0");
-        }
-        if (generate < 0 || chunk < 1 || threads < 0 || !(percent >= 0 && percent <= 100)) {
-            throw new BadInputException("--generate ≥ 0, --chunk ≥ 1, --threads ≥ 0, --percent 0–100");
-        }
+        SparsityStudy.Settings settings = settings();
         List<ExportFormat> wanted = new ArrayList<>();
         for (String f : formats) {
             try {
@@ -107,96 +122,70 @@ public final class SparsityCommand implements Callable<Integer> {
                 throw new BadInputException(e.getMessage());
             }
         }
-        List<String> prompts;
-        String source;
-        if (input.prompts != null) {
-            try {
-                prompts = PromptFileReader.read(input.prompts);
-            } catch (PromptFileReader.PromptFileException e) {
-                throw new BadInputException(e.getMessage());
-            }
-            source = input.prompts.getFileName().toString();
-        } else {
-            if (input.prompt.isBlank()) {
-                throw new BadInputException("--prompt is empty");
-            }
-            prompts = List.of(input.prompt);
-            source = "prompt";
+        try {
+            // before the model runs: the result file is always written
+            AtomicFiles.refuseExisting(out.resolve(SparsityReport.RESULT_FILE).toAbsolutePath(), overwrite);
+        } catch (AtomicFiles.TargetExistsException e) {
+            throw new BadInputException(e.file() + (e.isFolder() ? " is a folder"
+                    : " already exists (use --overwrite to replace it)"));
         }
-        Path resultFile = out.resolve("result" + SparsityResultFile.SUFFIX);
-        if (!overwrite && java.nio.file.Files.exists(resultFile)) {
-            throw new BadInputException(resultFile + " already exists (use --overwrite to replace it)");
-        }
-        int eps = ProbeGrid.snap(epsilon);
         PrintWriter pw = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        CliProgress progress = new CliProgress(err, "sparsity");
-        SparsityResult result;
-        ModelLoader.Options load = loadOptions.apply(ModelLoader.Options.defaults(), threads);
-        try (SparsityProbeRunner runner = SparsityProbeRunner.open(model, load, progress)) {
-            runner.withChunkTokens(chunk);
-            result = SparsityBatchRunner.run(runner, source, prompts,
-                    generate > 0 ? GenerationOptions.greedy(generate) : null, progress);
+        CliProgress progress = new CliProgress(spec.commandLine().getErr(), "sparsity");
+        SparsityReport report;
+        try (SparsityStudy study = new SparsityStudy()) {
+            report = study.run(settings, progress);
+        } catch (PromptFileReader.PromptFileException e) {
+            throw new BadInputException(e.getMessage());
         } finally {
             progress.done();
         }
-        List<Path> written = new ArrayList<>(SparsityExporter.export(result, eps, out, wanted,
-                ExportOptions.defaults().withOverwrite(overwrite), io.plmwb.engine.task.TaskContext.none()));
-        SparsityResultFile.write(result, resultFile, overwrite);
-        written.add(resultFile.toAbsolutePath().normalize());
-
-        SparsityStats.LayerStat[] layers = SparsityStats.perLayer(result.captures(), eps);
-        double mean = SparsityStats.meanZeroFraction(layers);
-        ActivatedParams act = ActivatedParams.compute(result, eps);
-        HotColdBudget.Budget budget = HotColdBudget.compute(result, eps, percent);
+        SparsityReport.Selection initial = report.initialSelection();
+        SparsityReport.Selection selection = new SparsityReport.Selection(initial.epsIndex(), initial.percent(),
+                promptIndex, layer, logCounts);
+        List<Path> written = new BundleWriter().write(report.bundle(selection), out, wanted,
+                ExportOptions.defaults().withOverwrite(overwrite), TaskContext.none());
         if (json) {
-            ObjectNode root = CliJson.object();
-            root.put("model", model.toAbsolutePath().normalize().toString());
-            root.put("activation", result.model().activation());
-            root.put("synthetic", result.model().synthetic());
-            root.put("epsilon", ProbeGrid.epsilon(eps));
-            root.put("epsilon_requested", epsilon);
-            root.put("definition", "zero_fraction = share of a layer's " + result.model().neurons()
-                    + " MLP activations with |a| <= epsilon, averaged over tokens");
-            root.put("prompts", result.captures().size());
-            root.put("tokens", result.totalTokens());
-            root.put("mean_zero_fraction", mean);
-            ArrayNode ls = root.putArray("layers");
-            for (SparsityStats.LayerStat s : layers) {
-                ObjectNode o = ls.addObject();
-                o.put("layer", s.layer());
-                o.put("zero_fraction", s.mean());
-                o.put("std", s.std());
-                o.put("min", s.min());
-                o.put("max", s.max());
-                o.put("hot_neurons", budget.layers()[s.layer()].hotNeurons());
-            }
-            ObjectNode a = root.putObject("activated_params");
-            a.put("total", act.total());
-            a.put("without_predictor", Math.round(act.withoutPredictor()));
-            a.put("with_oracle_predictor", Math.round(act.withPredictor()));
-            ObjectNode h = root.putObject("hot_cold");
-            h.put("percent", percent);
-            h.put("hot_neurons", budget.hotNeurons());
-            h.put("hot_mib", budget.hotBytes() / (1 << 20));
-            h.put("mlp_mib", budget.mlpBytes() / (1 << 20));
+            ObjectNode root = report.toJson();
             ArrayNode files = root.putArray("files");
             written.forEach(p -> files.add(p.toString()));
             pw.println(CliJson.pretty(root));
         } else {
-            pw.printf(Locale.ROOT, "%s, %d prompt(s), %d tokens, epsilon %s%n", result.model().name(),
-                    result.captures().size(), result.totalTokens(), ProbeGrid.label(eps));
-            for (SparsityStats.LayerStat s : layers) {
-                pw.printf(Locale.ROOT, "  layer %2d  zero fraction %.4f ± %.4f  (hot %d of %d neurons for %.0f%%)%n",
-                        s.layer(), s.mean(), s.std(), budget.layers()[s.layer()].hotNeurons(),
-                        result.model().neurons(), percent);
-            }
-            pw.printf(Locale.ROOT, "mean zero fraction %.4f%n", mean);
-            pw.printf(Locale.ROOT, "activated parameters per token: %,d total, %,.0f without a predictor, %,.0f with "
-                    + "a perfect predictor%n", act.total(), act.withoutPredictor(), act.withPredictor());
+            report.textLines(selection).forEach(pw::println);
             written.forEach(p -> pw.println("wrote " + p));
         }
         pw.flush();
         return 0;
+    }
+
+    /** The options as study settings; bad values are exit code 2. */
+    private SparsityStudy.Settings settings() {
+        LoadOptions.requireCheckpointFolder(model);
+        if (!(epsilon >= 0) || Double.isInfinite(epsilon)) {
+            throw new BadInputException("--epsilon must be a number ≥ 0");
+        }
+        if (generate < 0 || chunk < 1 || threads < 0 || !(percent >= 0 && percent <= 100)) {
+            throw new BadInputException("--generate ≥ 0, --chunk ≥ 1, --threads ≥ 0, --percent 0–100");
+        }
+        if (promptIndex < 0 || layer < -1) {
+            throw new BadInputException("--prompt-index ≥ 0, --layer ≥ 0");
+        }
+        if (input.prompt != null && input.prompt.isBlank()) {
+            throw new BadInputException("--prompt is empty");
+        }
+        SparsityStudy.Prompts prompts = input.prompts != null ? SparsityStudy.Prompts.file(input.prompts)
+                : SparsityStudy.Prompts.text(input.prompt);
+        ModelLoader.Options load = loadOptions.apply(ModelLoader.Options.defaults(), threads);
+        SparsityStudy.Settings s = new SparsityStudy.Settings(new SparsityStudy.Run(model, prompts), null, generate,
+                chunk, load, epsilon, percent);
+        if (compare != null && compare.model != null) {
+            LoadOptions.requireCheckpointFolder(compare.model);
+            s = s.withB(new SparsityStudy.Run(compare.model, SparsityStudy.Prompts.ofA()));
+        } else if (compare != null) {
+            if (compare.prompt.isBlank()) {
+                throw new BadInputException("--compare-prompt is empty");
+            }
+            s = s.withB(new SparsityStudy.Run(model, SparsityStudy.Prompts.text(compare.prompt)));
+        }
+        return s;
     }
 }

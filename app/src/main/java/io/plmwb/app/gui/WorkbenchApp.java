@@ -52,7 +52,8 @@ public class WorkbenchApp extends Application {
         CurrentModel current = new CurrentModel();
         ModelsViewModel models = new ModelsViewModel(executor, javafx.application.Platform::runLater,
                 settings.engineThreads, current, io.plmwb.views.common.Dialogs.service());
-        sparsity = new SparsityViewModel(executor, current, settings.engineThreads);
+        sparsity = new SparsityViewModel(executor, current, settings.engineThreads,
+                io.plmwb.views.common.Dialogs.service());
         RoundsViewModel rounds = new RoundsViewModel(executor, current,
                 io.plmwb.views.common.Dialogs.service());
         SchedulesViewModel schedules = new SchedulesViewModel(executor, bundledModels(),

@@ -15,6 +15,13 @@ import java.util.Locale;
 /** The Sparsity workspace's charts as {@link ChartSpec}s (screen and export alike). */
 public final class SparsityCharts {
 
+    /** Chart ids (and export file names). */
+    public static final String HEATMAP = "sparsity-heatmap";
+    public static final String HEATMAP_B = "sparsity-heatmap-b";
+    public static final String DIFFERENCE = "sparsity-difference";
+    public static final String PER_LAYER = "sparsity-per-layer";
+    public static final String HISTOGRAM = "sparsity-neuron-histogram";
+
     /** Histogram bins of the neuron-frequency chart. */
     public static final int HISTOGRAM_BINS = 20;
 
@@ -67,7 +74,12 @@ public final class SparsityCharts {
 
     /** The heat map of one capture. */
     public static ChartSpec heatmap(SparsityCapture c, int epsIndex) {
-        return ChartSpec.builder("sparsity-heatmap", ChartKind.HEATMAP)
+        return heatmap(HEATMAP, c, epsIndex);
+    }
+
+    /** The heat map of one capture under a chart id ({@link #HEATMAP} for side A, {@link #HEATMAP_B} for B). */
+    public static ChartSpec heatmap(String id, SparsityCapture c, int epsIndex) {
+        return ChartSpec.builder(id, ChartKind.HEATMAP)
                 .title("Zero fraction per layer and token — " + c.model().name())
                 .subtitle(epsText(epsIndex) + " · |a| ≤ ε counts as zero · " + c.tokens() + " tokens · "
                         + c.label())
@@ -101,7 +113,7 @@ public final class SparsityCharts {
     /** The difference heat map as a chart. */
     public static ChartSpec differenceChart(SparsityCapture a, SparsityCapture b, int epsIndex) {
         HeatMatrix m = difference(a, b, epsIndex);
-        return ChartSpec.builder("sparsity-difference", ChartKind.HEATMAP)
+        return ChartSpec.builder(DIFFERENCE, ChartKind.HEATMAP)
                 .title("Zero fraction difference: " + a.model().name() + " − " + b.model().name())
                 .subtitle(epsText(epsIndex) + " · red: A sparser, blue: B sparser · " + m.columns()
                         + " aligned tokens, " + m.rows() + " layers")
@@ -115,7 +127,7 @@ public final class SparsityCharts {
     /** Mean zero fraction per layer with ± one standard deviation over the tokens, one line per model/prompt. */
     public static ChartSpec perLayer(List<Line> lines, int epsIndex) {
         int maxLayers = lines.stream().mapToInt(l -> l.layers().length).max().orElse(1);
-        ChartSpec.Builder b = ChartSpec.builder("sparsity-per-layer", ChartKind.LINE)
+        ChartSpec.Builder b = ChartSpec.builder(PER_LAYER, ChartKind.LINE)
                 .title("Mean zero fraction per layer (± 1 s.d. over tokens)")
                 .subtitle(epsText(epsIndex))
                 // a fixed 0 … L−1 range gives whole-number layer ticks
@@ -159,7 +171,7 @@ public final class SparsityCharts {
                 counts[i] = Double.NaN;
             }
         }
-        return ChartSpec.builder("sparsity-neuron-histogram", ChartKind.HISTOGRAM)
+        return ChartSpec.builder(HISTOGRAM, ChartKind.HISTOGRAM)
                 .title("Neuron firing frequency, layer " + layer + " — " + modelName)
                 .subtitle(epsText(epsIndex) + " · fires = |a| > ε · " + firingCounts.length + " neurons over "
                         + tokens + " tokens")

@@ -5,15 +5,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.plmwb.engine.io.AtomicFiles;
 import io.plmwb.engine.graph.ProbeGrid;
 import io.plmwb.engine.probe.SparsityCapture;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -60,25 +58,23 @@ public final class SparsityResultFile {
         }
     }
 
-    /** Writes {@code r} to {@code file}; refuses to replace an existing file unless {@code overwrite}. */
+    /** Writes {@code r} to {@code file} atomically; refuses to replace an existing file unless {@code overwrite}. */
     public static void write(SparsityResult r, Path file, boolean overwrite) throws IOException {
         Path target = file.toAbsolutePath().normalize();
-        if (!overwrite && Files.exists(target)) {
-            throw new FileAlreadyExistsException(target.toString(), null, "the file already exists");
-        }
-        Files.createDirectories(target.getParent());
-        Path tmp = target.resolveSibling("." + target.getFileName() + "." + System.nanoTime() + ".part");
         try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                MAPPER.writeValue(out, toJson(r));
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
+            AtomicFiles.write(target, overwrite, toBytes(r));
+        } catch (AtomicFiles.TargetExistsException e) {
+            throw new FileAlreadyExistsException(target.toString(), null, e.isFolder() ? "it is a folder"
+                    : "the file already exists");
+        }
+    }
+
+    /** The saved form of {@code r} (what {@link #write} writes). */
+    public static byte[] toBytes(SparsityResult r) {
+        try {
+            return MAPPER.writeValueAsBytes(toJson(r));
+        } catch (JsonProcessingException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

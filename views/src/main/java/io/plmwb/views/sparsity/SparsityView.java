@@ -165,7 +165,7 @@ public final class SparsityView extends FxmlWorkspace {
 
         budgetLabel.textProperty().bind(model.budgetTextProperty());
         activatedLabel.textProperty().bind(model.activatedTextProperty());
-        model.budgetRows().addListener((ListChangeListener<SparsityViewModel.BudgetRow>) c -> fillBudget());
+        model.budgetRows().addListener((ListChangeListener<BudgetRow>) c -> fillBudget());
         fillBudget();
     }
 
@@ -194,7 +194,7 @@ public final class SparsityView extends FxmlWorkspace {
         budgetGrid.addRow(0, header("Layer"), header("zero fraction (mean ± s.d.)"), header("hot neurons"),
                 header("hot weights"));
         int r = 1;
-        for (SparsityViewModel.BudgetRow row : List.copyOf(model.budgetRows())) {
+        for (BudgetRow row : List.copyOf(model.budgetRows())) {
             budgetGrid.addRow(r++, new Label(row.layer()), new Label(row.zeroFraction()), new Label(row.hot()),
                     new Label(row.mib()));
         }

@@ -1,9 +1,6 @@
 package io.plmwb.views.sparsity;
 
 import io.plmwb.engine.graph.ProbeGrid;
-import io.plmwb.engine.probe.SparsityCapture;
-import io.plmwb.engine.probe.SparsityProbeRunner;
-import io.plmwb.engine.runtime.GenerationOptions;
 import io.plmwb.engine.runtime.ModelLoader;
 import io.plmwb.engine.runtime.RuntimeOptions;
 import io.plmwb.engine.task.BackgroundTask;
@@ -13,22 +10,18 @@ import io.plmwb.experiments.chart.ChartSpec;
 import io.plmwb.experiments.chart.ExportFormat;
 import io.plmwb.experiments.chart.ExportOptions;
 import io.plmwb.experiments.chart.HeatMatrix;
-import io.plmwb.experiments.sparsity.ActivatedParams;
-import io.plmwb.experiments.sparsity.HotColdBudget;
-import io.plmwb.experiments.sparsity.PromptFileReader;
-import io.plmwb.experiments.sparsity.SparsityBatchRunner;
-import io.plmwb.experiments.sparsity.SparsityCharts;
-import io.plmwb.experiments.sparsity.SparsityExporter;
+import io.plmwb.experiments.sparsity.SparsityReport;
 import io.plmwb.experiments.sparsity.SparsityResult;
 import io.plmwb.experiments.sparsity.SparsityResultFile;
-import io.plmwb.experiments.sparsity.SparsityStats;
+import io.plmwb.experiments.sparsity.SparsityStudy;
+import io.plmwb.experiments.study.BundleWriter;
 import io.plmwb.views.chart.ChartExportViewModel;
 import io.plmwb.views.common.CurrentModel;
-import io.plmwb.views.common.Dialogs;
+import io.plmwb.views.common.DialogService;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.Objects;
+import java.util.function.Function;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.IntegerProperty;
@@ -47,26 +40,30 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 /**
- * The Sparsity workspace: runs prompts (or a prompt file) through the current model with the in-graph probes (its
- * own probed session, opened from the model folder), keeps the captured statistics, and recomputes every view —
- * heat map, per-layer chart, neuron histogram, hot/cold budget, activated parameters — from them when ε, P, the
- * layer or the shown prompt change, without running the model again. A second result (another model or another
- * prompt) turns on the compare view (same colour scale, plus A − B).
+ * The Sparsity workspace: runs a {@link SparsityStudy} in the background — prompts (or a prompt file) through the
+ * current model with the in-graph probes, a second model or prompt as side B, or a saved result — and shows its
+ * {@link SparsityReport} for the current {@link SparsityReport.Selection} (ε, P, shown prompt, histogram layer, log
+ * counts): every property is set in {@link #show()}, from the report, whenever the report or the selection changes;
+ * nothing is recomputed here and the model is not run again. Export all writes {@code report.bundle(selection)}.
  */
 public final class SparsityViewModel {
-
-    /** A line of the budget table. */
-    public record BudgetRow(String layer, String zeroFraction, String hot, String mib) {
-    }
 
     /** Which heat map a cell belongs to. */
     public enum Which { A, B, DIFF }
 
+    /** The clicked cell. */
+    private record Cell(Which which, int layer, int token) {
+    }
+
+    private static final String NO_CELL = "Hover or click a cell.";
+    private static final SparsityReport.Screen NO_SCREEN = new SparsityReport.Screen(null, null, null, null, null);
+
     private final TaskExecutor executor;
     private final CurrentModel current;
-    private final int threads;
-    private SparsityProbeRunner runner;
-    private Path runnerFolder;
+    private final DialogService dialogs;
+    private final ModelLoader.Options load;
+    private final SparsityStudy study = new SparsityStudy();
+    private Cell cell;
 
     private final StringProperty prompt = new SimpleStringProperty(
             "The train to the airport was delayed by twenty minutes this morning, so I opened my laptop and answered "
@@ -88,7 +85,8 @@ public final class SparsityViewModel {
     private final ReadOnlyStringWrapper summaryText = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper titleA = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper titleB = new ReadOnlyStringWrapper("");
-    private final ReadOnlyStringWrapper selectionText = new ReadOnlyStringWrapper("Hover or click a cell.");
+    private final ReadOnlyStringWrapper selectionText = new ReadOnlyStringWrapper(NO_CELL);
+    private final ReadOnlyObjectWrapper<SparsityReport> report = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<SparsityResult> resultA = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<SparsityResult> resultB = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<HeatMatrix> heatA = new ReadOnlyObjectWrapper<>();
@@ -96,6 +94,7 @@ public final class SparsityViewModel {
     private final ReadOnlyObjectWrapper<HeatMatrix> heatDiff = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<ChartSpec> perLayerChart = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<ChartSpec> histogramChart = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyObjectWrapper<List<ChartSpec>> charts = new ReadOnlyObjectWrapper<>(List.of());
     private final ReadOnlyBooleanWrapper comparing = new ReadOnlyBooleanWrapper();
     private final ObservableList<BudgetRow> budgetRows = FXCollections.observableArrayList();
     private final ObservableList<String> captureLabels = FXCollections.observableArrayList();
@@ -103,10 +102,13 @@ public final class SparsityViewModel {
     private final ChartExportViewModel histogramExport;
     private final ChartExportViewModel heatmapExport;
 
-    public SparsityViewModel(TaskExecutor executor, CurrentModel current, int threads) {
+    /** {@code threads}: intra-op threads of the probed sessions; {@code dialogs}: {@code Dialogs.service()} in the app. */
+    public SparsityViewModel(TaskExecutor executor, CurrentModel current, int threads, DialogService dialogs) {
         this.executor = executor;
         this.current = current;
-        this.threads = Math.max(1, threads);
+        this.dialogs = Objects.requireNonNull(dialogs, "dialogs");
+        // one instance: the study keeps its probed session while checkpoint and options stay equal
+        this.load = ModelLoader.Options.defaults().withRuntime(RuntimeOptions.threads(1, Math.max(1, threads)));
         ChartExportService service = new ChartExportService();
         perLayerExport = new ChartExportViewModel(service, executor);
         histogramExport = new ChartExportViewModel(service, executor);
@@ -116,362 +118,232 @@ public final class SparsityViewModel {
         current.nameProperty().addListener((o, a, b) -> updateModelText());
         current.folderProperty().addListener((o, a, b) -> updateModelText());
         updateModelText();
-        epsIndex.addListener((o, a, b) -> recompute());
-        percent.addListener((o, a, b) -> recompute());
-        layer.addListener((o, a, b) -> recompute());
-        logCounts.addListener((o, a, b) -> recompute());
-        captureIndex.addListener((o, a, b) -> recompute());
-        recompute();
+        List.of(report, epsIndex, percent, layer, logCounts, captureIndex).forEach(p -> p.addListener(o -> show()));
+        show();
     }
 
     private void updateModelText() {
-        Path f = current.folder();
-        modelText.set(f == null ? (current.name() == null ? "No model" : current.name()
-                + " — a preset without weights: open a checkpoint folder in Models")
-                : current.name() + "  (" + f + ")");
+        modelText.set(SparsityTexts.model(current.name(), current.folder()));
     }
 
-    // ------------------------------------------------------------------ actions
-
-    /** Runs the prompt through the current model. */
+    /** Runs the prompt through the current model (a new A, compare mode off). */
     public void run() {
         String p = prompt.get();
         if (p == null || p.isBlank()) {
-            Dialogs.error("Nothing to run", "Type a prompt first.");
+            dialogs.error("Nothing to run", "Type a prompt first.");
             return;
         }
-        capture(current.folder(), List.of(p), "prompt", false);
+        captureA(SparsityStudy.Prompts.text(p));
     }
 
     /** Runs every prompt of a file (TXT or JSONL) through the current model. */
     public void runBatch(Path file) {
-        if (running.get()) {
-            return;
-        }
-        running.set(true);
-        Path folder = current.folder();
-        executor.execute(BackgroundTask.of("Read " + file.getFileName(), ctx -> PromptFileReader.read(file))
-                .onSuccess(prompts -> {
-                    running.set(false);
-                    capture(folder, prompts, file.getFileName().toString(), false);
-                })
-                .onFailure(e -> {
-                    running.set(false);
-                    Dialogs.error("Cannot read the prompt file " + file, e);
-                }));
+        captureA(SparsityStudy.Prompts.file(file));
     }
 
-    /** Runs the same prompt(s) as the shown result through another model folder and compares. */
-    public void compareWithModel(Path folder) {
-        SparsityResult a = resultA.get();
-        if (a == null) {
-            Dialogs.error("Nothing to compare", "Run a prompt on the current model first.");
-            return;
+    private void captureA(SparsityStudy.Prompts prompts) {
+        Path folder = modelFolder(current.folder());
+        if (folder != null) {
+            study(settings(new SparsityStudy.Run(folder, prompts)), "Sparsity capture on " + folder.getFileName()
+                    + " failed", true, r -> SparsityTexts.captured(r.a()));
         }
-        List<String> prompts = promptsOf(a);
-        capture(folder, prompts, a.source(), true);
+    }
+
+    /** Runs the same prompt(s) as A through another model folder and compares. */
+    public void compareWithModel(Path folder) {
+        if (shown("Nothing to compare", "Run a prompt on the current model first.") != null) {
+            captureB(folder, SparsityStudy.Prompts.ofA());
+        }
     }
 
     /** Runs a second prompt through the current model and compares. */
     public void compareWithPrompt() {
         String p = comparePrompt.get();
-        if (resultA.get() == null || p == null || p.isBlank()) {
-            Dialogs.error("Nothing to compare", "Run a prompt first and type a second prompt to compare with.");
+        if (report.get() == null || p == null || p.isBlank()) {
+            dialogs.error("Nothing to compare", "Run a prompt first and type a second prompt to compare with.");
             return;
         }
-        capture(current.folder(), List.of(p), "prompt", true);
+        captureB(current.folder(), SparsityStudy.Prompts.text(p));
+    }
+
+    private void captureB(Path modelFolder, SparsityStudy.Prompts prompts) {
+        Path folder = modelFolder(modelFolder);
+        if (folder != null) {
+            study(keptA().withB(new SparsityStudy.Run(folder, prompts)), "Sparsity capture on "
+                    + folder.getFileName() + " failed", false, r -> SparsityTexts.captured(r.b()));
+        }
+    }
+
+    private Path modelFolder(Path folder) {
+        if (folder == null) {
+            dialogs.error("No model to run", "The sparsity probes need a checkpoint folder: open one in Models "
+                    + "(a preset has no weights).");
+        }
+        return folder;
     }
 
     /** Leaves compare mode. */
     public void clearCompare() {
-        resultB.set(null);
-        recompute();
-    }
-
-    private List<String> promptsOf(SparsityResult r) {
-        List<String> out = new ArrayList<>();
-        for (SparsityCapture c : r.captures()) {
-            if (c.label().contains("…") || c.label().contains("[cut")) {
-                // labels are shortened: rebuild the text from the prompt tokens
-                StringBuilder b = new StringBuilder();
-                for (int t = 0; t < c.promptTokens(); t++) {
-                    b.append(c.tokenText(t));
-                }
-                out.add(b.toString());
-            } else {
-                out.add(c.label());
-            }
+        SparsityReport r = report.get();
+        if (r != null && r.comparing()) {
+            report.set(r.withoutB());
         }
-        return out;
-    }
-
-    private void capture(Path folder, List<String> prompts, String source, boolean intoB) {
-        if (running.get()) {
-            return;
-        }
-        if (folder == null) {
-            Dialogs.error("No model to run", "The sparsity probes need a checkpoint folder: open one in Models "
-                    + "(a preset has no weights).");
-            return;
-        }
-        running.set(true);
-        status.set("Running " + prompts.size() + " prompt(s) on " + folder.getFileName() + "…");
-        int gen = generateTokens.get();
-        executor.execute(BackgroundTask.of("Sparsity: " + folder.getFileName(), ctx -> {
-            SparsityProbeRunner r = runnerFor(folder, ctx);
-            return SparsityBatchRunner.run(r, source, prompts, gen > 0 ? GenerationOptions.greedy(gen) : null, ctx);
-        }).onSuccess(r -> {
-            if (intoB) {
-                resultB.set(r);
-            } else {
-                resultA.set(r);
-                resultB.set(null);
-                captureIndex.set(0);
-            }
-            status.set(String.format(Locale.ROOT, "Captured %d prompt(s), %d tokens of %s", r.captures().size(),
-                    r.totalTokens(), r.model().name()));
-            recompute();
-        }).onCancelled(() -> status.set("Cancelled: the previous capture is still shown"))
-                .onFailure(e -> {
-                    status.set("Failed: " + Dialogs.reason(e));
-                    Dialogs.error("Sparsity capture on " + folder.getFileName() + " failed", e);
-                })
-                .onFinished(() -> running.set(false)));
-    }
-
-    /** The probed runner of a folder (opened on first use, reused while the folder stays the same). */
-    private synchronized SparsityProbeRunner runnerFor(Path folder, io.plmwb.engine.task.TaskContext ctx)
-            throws Exception {
-        Path abs = folder.toAbsolutePath().normalize();
-        if (runner != null && abs.equals(runnerFolder)) {
-            return runner;
-        }
-        if (runner != null) {
-            runner.close();
-            runner = null;
-        }
-        ModelLoader.Options opts = ModelLoader.Options.defaults().withRuntime(RuntimeOptions.threads(1, threads));
-        runner = SparsityProbeRunner.open(abs, opts, ctx);
-        runnerFolder = abs;
-        return runner;
-    }
-
-    /** Saves the shown result (A) as JSON. */
-    public void save(Path file) {
-        SparsityResult r = resultA.get();
-        if (r == null) {
-            Dialogs.error("Nothing to save", "Run a prompt first.");
-            return;
-        }
-        executor.execute(BackgroundTask.of("Save " + file.getFileName(), ctx -> {
-            SparsityResultFile.write(r, file, true);
-            return file;
-        }).onSuccess(p -> status.set("Saved " + p))
-                .onFailure(e -> Dialogs.error("Cannot save " + file, e)));
     }
 
     /** Opens a saved result (replacing A, leaving compare mode). */
     public void open(Path file) {
-        executor.execute(BackgroundTask.of("Open " + file.getFileName(), ctx -> SparsityResultFile.read(file))
-                .onSuccess(r -> {
-                    resultA.set(r);
-                    resultB.set(null);
-                    captureIndex.set(0);
-                    status.set("Opened " + file.getFileName() + ": " + r.captures().size() + " prompt(s), "
-                            + r.totalTokens() + " tokens of " + r.model().name());
-                    recompute();
-                })
-                .onFailure(e -> Dialogs.error("Cannot open " + file, e)));
+        study(settings(new SparsityStudy.Saved(file)), "Cannot open " + file, true, r -> "Opened "
+                + file.getFileName() + ": " + r.a().captures().size() + " prompt(s), " + r.a().totalTokens()
+                + " tokens of " + r.a().model().name());
     }
 
-    /** Opens a saved result into B (compare). */
-    public void openCompare(Path file) {
-        executor.execute(BackgroundTask.of("Open " + file.getFileName(), ctx -> SparsityResultFile.read(file))
-                .onSuccess(r -> {
-                    resultB.set(r);
-                    recompute();
-                })
-                .onFailure(e -> Dialogs.error("Cannot open " + file, e)));
+    /** The report on screen, or null after telling the user why there is none. */
+    private SparsityReport shown(String headline, String reason) {
+        if (report.get() == null) {
+            dialogs.error(headline, reason);
+        }
+        return report.get();
     }
 
-    /** Writes all charts (PNG, SVG, PDF) and the CSVs of A at the current ε into a folder. */
-    public void exportAll(Path dir) {
-        SparsityResult r = resultA.get();
-        if (r == null) {
-            Dialogs.error("Nothing to export", "Run a prompt first.");
+    private SparsityStudy.Settings settings(SparsityStudy.Side a) {
+        return SparsityStudy.Settings.of(a, load).withGenerate(Math.max(0, generateTokens.get()))
+                .withSelection(ProbeGrid.epsilon(selection().epsIndex()), selection().percent());
+    }
+
+    private SparsityStudy.Settings keptA() {
+        SparsityReport r = report.get();
+        return settings(new SparsityStudy.Kept(r.a(), r.checkpointA()));
+    }
+
+    /** Runs the study in the background; on success shows its report (a new A shows its first prompt). */
+    private void study(SparsityStudy.Settings settings, String failure, boolean newA,
+                       Function<SparsityReport, String> done) {
+        if (running.get()) {
+            status.set("Busy: wait for the running capture (or cancel it)");
             return;
         }
-        int eps = epsIndex.get();
-        executor.execute(BackgroundTask.of("Export sparsity", ctx -> SparsityExporter.export(r, eps, dir,
+        running.set(true);
+        status.set("Running the sparsity study…");
+        executor.execute(BackgroundTask.of("Sparsity", ctx -> study.run(settings, ctx))
+                .onSuccess(r -> {
+                    if (newA) {
+                        captureIndex.set(0);
+                    }
+                    report.set(r);
+                    status.set(done.apply(r));
+                })
+                .onCancelled(() -> status.set("Cancelled: the previous capture is still shown"))
+                .onFailure(e -> {
+                    status.set("Failed: " + DialogService.reason(e));
+                    dialogs.error(failure, e);
+                })
+                .onFinished(() -> running.set(false)));
+    }
+
+    /** Saves side A as a result file. */
+    public void save(Path file) {
+        SparsityReport r = shown("Nothing to save", "Run a prompt first.");
+        if (r == null) {
+            return;
+        }
+        executor.execute(BackgroundTask.of("Save " + file.getFileName(), ctx -> {
+            SparsityResultFile.write(r.a(), file, true);
+            return file;
+        }).onSuccess(p -> status.set("Saved " + p))
+                .onFailure(e -> dialogs.error("Cannot save " + file, e)));
+    }
+
+    /** Writes what is on screen — {@code report.bundle(selection)}, charts as PNG, SVG, PDF and CSV — into a folder. */
+    public void exportAll(Path dir) {
+        SparsityReport r = shown("Nothing to export", "Run a prompt first.");
+        if (r == null) {
+            return;
+        }
+        var bundle = r.bundle(selection());
+        executor.execute(BackgroundTask.of("Export sparsity", ctx -> new BundleWriter().write(bundle, dir,
                         List.of(ExportFormat.PNG, ExportFormat.SVG, ExportFormat.PDF, ExportFormat.CSV),
                         ExportOptions.defaults().withOverwrite(true), ctx))
                 .onSuccess(files -> status.set("Exported " + files.size() + " files to " + dir))
-                .onFailure(e -> Dialogs.error("Export to " + dir + " failed", e)));
+                .onFailure(e -> dialogs.error("Export to " + dir + " failed", e)));
     }
 
     /** Closes the probed session. */
-    public synchronized void close() {
-        if (runner != null) {
-            runner.close();
-            runner = null;
-        }
+    public void close() {
+        study.close();
     }
 
-    // ------------------------------------------------------------------ recomputation from captured statistics
+    // ------------------------------------------------------------------ the report on screen
 
-    private SparsityCapture shown(SparsityResult r) {
-        if (r == null) {
-            return null;
-        }
-        int i = Math.max(0, Math.min(captureIndex.get(), r.captures().size() - 1));
-        return r.captures().get(i);
+    /** What is picked on screen now (values clamped to the grid and to 0–100 %). */
+    public SparsityReport.Selection selection() {
+        int eps = Math.max(0, Math.min(epsIndex.get(), ProbeGrid.EPSILONS - 1));
+        double p = Double.isNaN(percent.get()) ? 90 : Math.max(0, Math.min(100, percent.get()));
+        return new SparsityReport.Selection(eps, p, Math.max(0, captureIndex.get()), Math.max(0, layer.get()),
+                logCounts.get());
     }
 
-    private void recompute() {
-        int eps = epsIndex.get();
-        epsText.set("ε = " + ProbeGrid.label(eps) + " — an MLP activation a counts as zero when |a| ≤ ε (ε = 0: "
-                + "exact zeros). ε is one of " + ProbeGrid.listing() + ", the values the probes count at; changing it "
-                + "recomputes from the captured counts, the model is not run again.");
-        SparsityResult a = resultA.get();
-        SparsityResult b = resultB.get();
-        comparing.set(b != null);
-        boolean gated = (a != null && a.gated()) || (b != null && b.gated());
-        swigluNote.set(gated ? "SwiGLU (llama-style) activations silu(W_gate x)·(W_up x) are almost never exactly "
-                + "zero, so at ε = 0 their zero fraction is ~0: raise ε to see how many are near zero. Squared-ReLU "
-                + "(PLM) gives exact zeros." : "");
-        if (a == null) {
-            heatA.set(null);
-            heatB.set(null);
-            heatDiff.set(null);
-            perLayerChart.set(null);
-            histogramChart.set(null);
-            budgetRows.clear();
-            activatedText.set("");
-            budgetText.set("");
-            summaryText.set("");
-            captureLabels.clear();
-            return;
-        }
-        List<String> labels = new ArrayList<>();
-        for (int i = 0; i < a.captures().size(); i++) {
-            labels.add((i + 1) + ". " + a.captures().get(i).label());
-        }
+    /** The one place that maps the report and the selection onto the properties. */
+    private void show() {
+        SparsityReport r = report.get();
+        SparsityReport.Selection sel = selection();
+        epsText.set(SparsityTexts.eps(sel.epsIndex()));
+        resultA.set(r == null ? null : r.a());
+        resultB.set(r == null ? null : r.b());
+        comparing.set(r != null && r.comparing());
+        swigluNote.set(SparsityTexts.swigluNote(r != null && (r.a().gated() || (r.comparing() && r.b().gated()))));
+        SparsityReport.Screen screen = r == null ? NO_SCREEN : r.screen(sel);
+        List<String> labels = r == null ? List.of() : r.promptLabels();
         if (!labels.equals(captureLabels)) {
             captureLabels.setAll(labels);
         }
-        SparsityCapture ca = shown(a);
-        heatA.set(SparsityCharts.matrix(ca, eps));
-        heatmapExport.specProperty().set(SparsityCharts.heatmap(ca, eps));
-        titleA.set("A: " + a.model().name() + " — " + ca.label() + " (" + ca.tokens() + " tokens"
-                + (ca.tokens() > ca.promptTokens() ? ", " + (ca.tokens() - ca.promptTokens()) + " generated" : "")
-                + ")");
-        SparsityStats.LayerStat[] sa = SparsityStats.perLayer(a.captures(), eps);
-        List<SparsityCharts.Line> lines = new ArrayList<>();
-        lines.add(new SparsityCharts.Line("A: " + a.model().name(), sa));
-        if (b != null) {
-            SparsityCapture cb = shown(b);
-            heatB.set(SparsityCharts.matrix(cb, eps));
-            titleB.set("B: " + b.model().name() + " — " + cb.label() + " (" + cb.tokens() + " tokens)");
-            heatDiff.set(SparsityCharts.difference(ca, cb, eps));
-            String nameB = "B: " + b.model().name() + (b.model().name().equals(a.model().name()) ? " (2nd prompt)"
-                    : "");
-            lines.add(new SparsityCharts.Line(nameB, SparsityStats.perLayer(b.captures(), eps)));
-        } else {
-            heatB.set(null);
-            heatDiff.set(null);
-            titleB.set("");
-        }
-        perLayerChart.set(SparsityCharts.perLayer(lines, eps));
-        int l = Math.max(0, Math.min(layer.get(), a.model().layers() - 1));
-        histogramChart.set(SparsityCharts.neuronHistogram(a.model().name(), a.firingCounts(l, eps), a.totalTokens(), l, eps, logCounts.get()));
-        HotColdBudget.Budget budget = HotColdBudget.compute(a, eps, percent.get());
-        List<BudgetRow> rows = new ArrayList<>();
-        for (HotColdBudget.LayerBudget lb : budget.layers()) {
-            rows.add(new BudgetRow("layer " + lb.layer(), String.format(Locale.ROOT, "%.3f ± %.3f",
-                    sa[lb.layer()].mean(), sa[lb.layer()].std()),
-                    String.format(Locale.ROOT, "%d / %d (%.0f%%)", lb.hotNeurons(), lb.neurons(), 100 * lb.hotShare()),
-                    String.format(Locale.ROOT, "%.2f MiB", lb.bytes() / (1 << 20))));
-        }
-        budgetRows.setAll(rows);
-        budgetText.set(String.format(Locale.ROOT, "Hot set for %.0f%% of firings (|a| > ε) over %d tokens: %,d "
-                        + "neurons = %.2f MiB of %.2f MiB MLP weights (%s, %d B/param; a neuron = its W_up%s row "
-                        + "and W_down column, %d values).", percent.get(), a.totalTokens(), budget.hotNeurons(),
-                budget.hotBytes() / (1 << 20), budget.mlpBytes() / (1 << 20), a.weightDtype(), a.bytesPerParam(),
-                a.gated() ? "/W_gate" : "", a.paramsPerNeuron()));
-        ActivatedParams act = ActivatedParams.compute(a, eps);
-        activatedText.set(String.format(Locale.ROOT, "Activated parameters per token (mean over the captured tokens): "
-                        + "total %s · without a predictor %s (%.1f%%) · with a perfect predictor %s (%.1f%%). Without a "
-                        + "predictor every W_up%s row must be computed and only the W_down columns of inactive neurons "
-                        + "(|a| ≤ ε) are skipped; a perfect (oracle) predictor also skips their W_up%s rows. The "
-                        + "predictor's own cost and errors are not counted; attention, norms and embeddings count in "
-                        + "full.", count(act.total()), count(Math.round(act.withoutPredictor())),
-                100 * act.withoutShare(), count(Math.round(act.withPredictor())), 100 * act.withShare(),
-                a.gated() ? "/W_gate" : "", a.gated() ? "/W_gate" : ""));
-        double mean = SparsityStats.meanZeroFraction(sa);
-        String meanB = b == null ? "" : String.format(Locale.ROOT, " · B mean %.3f",
-                SparsityStats.meanZeroFraction(SparsityStats.perLayer(b.captures(), eps)));
-        summaryText.set(String.format(Locale.ROOT, "A mean zero fraction %.3f over %d layers × %d tokens%s",
-                mean, a.model().layers(), a.totalTokens(), meanB));
+        charts.set(screen.list());
+        heatDiff.set(heat(screen.difference())); // first: the view lays A − B out on A's current tokens
+        heatB.set(heat(screen.heatB()));
+        heatA.set(heat(screen.heatA()));
+        heatmapExport.specProperty().set(screen.heatA());
+        perLayerChart.set(screen.perLayer());
+        histogramChart.set(screen.histogram());
+        titleA.set(SparsityTexts.titleA(r, sel));
+        titleB.set(SparsityTexts.titleB(r, sel));
+        budgetRows.setAll(SparsityTexts.budgetRows(r, sel));
+        budgetText.set(SparsityTexts.budget(r, sel));
+        activatedText.set(SparsityTexts.activated(r, sel));
+        summaryText.set(SparsityTexts.summary(r, sel));
+        String detail = cell == null ? "" : describeCell(cell.which(), cell.layer(), cell.token());
+        selectionText.set(detail.isEmpty() ? NO_CELL : detail.replace('\n', ' ').replace("  ", " "));
     }
 
-    private static String count(long n) {
-        return n >= 1_000_000_000L ? String.format(Locale.ROOT, "%.2f B", n / 1e9)
-                : String.format(Locale.ROOT, "%.2f M", n / 1e6);
+    private static HeatMatrix heat(ChartSpec heatmap) {
+        return heatmap == null ? null : heatmap.heat().orElseThrow();
     }
 
-    /** The tooltip text of a cell. */
+    /** The tooltip text of a cell (empty outside the shown matrices). */
     public String describeCell(Which which, int layerIndex, int token) {
-        int eps = epsIndex.get();
-        if (which == Which.DIFF) {
-            HeatMatrix d = heatDiff.get();
-            if (d == null || layerIndex >= d.rows() || token >= d.columns()) {
-                return "";
-            }
-            return String.format(Locale.ROOT, "token %s · layer %d%nA − B zero fraction %+.3f", d.xLabels().get(token),
-                    layerIndex, d.value(layerIndex, token));
-        }
-        SparsityCapture c = shown(which == Which.A ? resultA.get() : resultB.get());
-        if (c == null || layerIndex >= c.layers() || token >= c.tokens()) {
-            return "";
-        }
-        StringBuilder top = new StringBuilder();
-        int[] idx = c.topNeurons(layerIndex, token);
-        float[] val = c.topValues(layerIndex, token);
-        for (int j = 0; j < idx.length; j++) {
-            top.append(j == 0 ? "" : ", ").append('#').append(idx[j])
-                    .append(String.format(Locale.ROOT, " (%.3g)", val[j]));
-        }
-        return String.format(Locale.ROOT, "token %d '%s'%s · layer %d%nzero fraction %.3f at %s%nactive neurons %d "
-                        + "of %d%ntop neurons: %s", token, SparsityCharts.printable(c.tokenText(token)),
-                c.generated(token) ? " (generated)" : "", layerIndex, c.zeroFraction(layerIndex, token, eps),
-                SparsityCharts.epsText(eps), c.activeCount(layerIndex, token, eps), c.neurons(), top);
+        SparsityReport r = report.get();
+        return r == null ? "" : r.describeCell(SparsityReport.Which.valueOf(which.name()), layerIndex, token,
+                selection());
     }
 
     /** A cell was clicked: shows its description below the heat maps and selects its layer for the histogram. */
     public void select(Which which, int layerIndex, int token) {
-        selectionText.set(describeCell(which, layerIndex, token).replace('\n', ' ').replace("  ", " "));
-        if (which != Which.DIFF) {
+        cell = new Cell(which, layerIndex, token);
+        if (which != Which.DIFF && layer.get() != layerIndex) {
             layer.set(layerIndex);
+        } else {
+            show();
         }
     }
 
     /** First generated token of the shown capture of A or B, or -1 when it has none. */
     public int generatedFrom(Which which) {
-        SparsityCapture c = shown(which == Which.B ? resultB.get() : resultA.get());
-        return c == null || c.promptTokens() >= c.tokens() ? -1 : c.promptTokens();
+        SparsityReport r = report.get();
+        return r == null ? -1 : r.generatedFrom(SparsityReport.Which.valueOf(which.name()), selection());
     }
 
-    /** The token texts of A's shown capture (for the token strip). */
+    /** The token texts of the shown capture of A or B (for the token strip). */
     public List<String> tokenStrip(Which which) {
-        SparsityCapture c = shown(which == Which.B ? resultB.get() : resultA.get());
-        if (c == null) {
-            return List.of();
-        }
-        List<String> r = new ArrayList<>(c.tokens());
-        for (int t = 0; t < c.tokens(); t++) {
-            r.add(SparsityCharts.printable(c.tokenText(t)));
-        }
-        return r;
+        SparsityReport r = report.get();
+        return r == null ? List.of() : r.tokenStrip(SparsityReport.Which.valueOf(which.name()), selection());
     }
 
     // ------------------------------------------------------------------ properties
@@ -555,6 +427,16 @@ public final class SparsityViewModel {
 
     public ReadOnlyStringProperty selectionTextProperty() {
         return selectionText.getReadOnlyProperty();
+    }
+
+    /** The report on screen (null before the first capture). */
+    public ReadOnlyObjectProperty<SparsityReport> reportProperty() {
+        return report.getReadOnlyProperty();
+    }
+
+    /** Exactly the charts on screen, in screen order ({@code report.charts(selection())}). */
+    public ReadOnlyObjectProperty<List<ChartSpec>> chartsProperty() {
+        return charts.getReadOnlyProperty();
     }
 
     public ReadOnlyObjectProperty<SparsityResult> resultAProperty() {
