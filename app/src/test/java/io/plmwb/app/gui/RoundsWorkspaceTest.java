@@ -50,9 +50,11 @@ class RoundsWorkspaceTest extends WorkspaceTestBase {
         Path fixture = Path.of(System.getProperty("plmwb.shared"), "fixtures", "alpaca_eval", "oasst-rlhf-llama-33b");
         ROBOT.clickOn("#rail-models");
         ROBOT.interact(() -> app.mainModel().open(fixture));
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS,
+        // generous: reading 805 prompts with a tokenizer takes seconds, much longer on a loaded machine
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS,
                 () -> app.mainModel().workspaceProperty().get() == WorkspaceId.ROUNDS
-                        && promptList().getItems().size() == 805);
+                        && ROBOT.lookup("#promptList").tryQueryAs(ListView.class)
+                                .map(l -> l.getItems().size() == 805).orElse(false));
         TableView<?> stats = ROBOT.lookup("#statsTable").queryAs(TableView.class);
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(1, stats.getItems().size());
