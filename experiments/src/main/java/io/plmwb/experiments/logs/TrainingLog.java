@@ -21,6 +21,9 @@ public final class TrainingLog {
     /** The name of the step column. */
     public static final String STEP = "step";
 
+    /** The most metric columns a reader builds (Tablesaw's column checks are quadratic in the column count). */
+    public static final int MAX_COLUMNS = 16_384;
+
     private final String name;
     private final Path source;
     private final String format;
