@@ -269,14 +269,7 @@ public final class CsvLogReader implements TrainingLogReader {
                 String l = lower.get(c);
                 colName = l.equals("value") ? tagName(file) : "wall_time";
             }
-            if (colName.isEmpty()) {
-                colName = "column " + (c + 1);
-            }
-            String base = colName;
-            for (int k = c + 1; names.contains(colName.toLowerCase(Locale.ROOT)); k++) {
-                colName = base + " (" + k + ")"; // Tablesaw names are case-insensitive
-            }
-            names.add(colName.toLowerCase(Locale.ROOT));
+            colName = TrainingLog.uniqueName(colName, c + 1, names);
             if (text[c]) {
                 String[] s = new String[outRows];
                 for (int i = 0; i < outRows; i++) {

@@ -95,6 +95,7 @@ final class ScalarCollector {
         Set<String> kept = densest(u, total);
         Table table = Table.create(name, DoubleColumn.create(TrainingLog.STEP, steps));
         List<DoubleColumn> columns = new ArrayList<>();
+        Set<String> names = new HashSet<>(List.of(TrainingLog.STEP));
         for (Map.Entry<String, Tag> e : tags.entrySet()) {
             if (e.getKey().equals(TrainingLog.STEP) || !kept.contains(e.getKey())) {
                 continue;
@@ -115,7 +116,7 @@ final class ScalarCollector {
                 }
                 col[row] = t.values[i];
             }
-            columns.add(DoubleColumn.create(e.getKey(), col));
+            columns.add(DoubleColumn.create(TrainingLog.uniqueName(e.getKey(), columns.size() + 2, names), col));
         }
         table.addColumns(columns.toArray(DoubleColumn[]::new));
         return new TrainingLog(name, source, format, table, warnings());

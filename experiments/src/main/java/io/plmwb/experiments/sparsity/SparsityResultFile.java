@@ -160,8 +160,8 @@ public final class SparsityResultFile {
         try {
             root = MAPPER.readTree(file.toFile());
         } catch (JsonProcessingException e) {
-            throw new BadResultFileException(file, "is not valid JSON (line " + e.getLocation().getLineNr() + "): "
-                    + e.getOriginalMessage());
+            String at = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+            throw new BadResultFileException(file, "is not valid JSON" + at + ": " + e.getOriginalMessage());
         }
         if (root == null || !root.isObject() || !FORMAT.equals(root.path("format").asText())) {
             throw new BadResultFileException(file, "is not a saved sparsity result (no \"format\": \"" + FORMAT
