@@ -194,10 +194,11 @@ public final class CheckpointLayout {
      *                              {@value #MAX_REPORTED} spelled out, then a count of the rest)
      */
     public static Report validate(WeightSource source, ModelConfig config) throws ModelFormatException {
-        // bound the work by the real file: every layer needs tensors of its own, so a config with more layers than
-        // the weights hold tensors is refused before a name is built for each of its layers
+        // bound the work by the real file: every layer needs tensors of its own, so a config with far more layers
+        // than the weights hold tensors is refused before a name is built for each of its layers (a few missing
+        // layers are still listed tensor by tensor below)
         int tensors = source.names().size();
-        if (config.numLayers() > tensors) {
+        if (config.numLayers() > tensors + 1024L) {
             throw new ModelFormatException(source.origin(), "the config declares " + config.numLayers()
                     + " layers but the weights hold only " + tensors + " tensors (each layer needs at least "
                     + (of(config, 1).expected.size() - of(config, 0).expected.size()) + ")");
