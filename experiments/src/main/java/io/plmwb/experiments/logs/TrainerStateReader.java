@@ -40,6 +40,8 @@ public final class TrainerStateReader implements TrainingLogReader {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             String at = e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr() + ": ";
             throw new LogFormatException(file, "is not valid JSON (" + at + e.getOriginalMessage() + ")");
+        } catch (java.io.CharConversionException e) {
+            throw new LogFormatException(file, "is not valid JSON text (" + e.getMessage() + ")");
         }
         JsonNode history = root == null ? null : root.get("log_history");
         if (history == null || !history.isArray()) {

@@ -162,6 +162,8 @@ public final class SparsityResultFile {
         } catch (JsonProcessingException e) {
             String at = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
             throw new BadResultFileException(file, "is not valid JSON" + at + ": " + e.getOriginalMessage());
+        } catch (java.io.CharConversionException e) {
+            throw new BadResultFileException(file, "is not valid JSON text (" + e.getMessage() + ")");
         }
         if (root == null || !root.isObject() || !FORMAT.equals(root.path("format").asText())) {
             throw new BadResultFileException(file, "is not a saved sparsity result (no \"format\": \"" + FORMAT
