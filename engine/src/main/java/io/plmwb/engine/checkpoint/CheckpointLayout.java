@@ -39,11 +39,32 @@ public final class CheckpointLayout {
 
     /** The expected tensors of an architecture. */
     public static CheckpointLayout of(ModelConfig c) {
+        return of(c, c.numLayers());
+    }
+
+    /**
+     * The element count of the largest expected tensor, computed from one layer (every layer has the same shapes),
+     * so that the memory check does no work proportional to the layer count.
+     */
+    public static long largestTensorElements(ModelConfig c) {
+        CheckpointLayout one = of(c, Math.min(1, c.numLayers()));
+        long largest = 0;
+        for (long[] s : one.expected.values()) {
+            long k = 1;
+            for (long d : s) {
+                k = Math.multiplyExact(k, d);
+            }
+            largest = Math.max(largest, k);
+        }
+        return largest;
+    }
+
+    private static CheckpointLayout of(ModelConfig c, int layers) {
         Map<String, long[]> m = new LinkedHashMap<>();
         long h = c.hiddenSize();
         ModelFamily family = ModelFamilies.of(c);
         m.put("model.embed_tokens.weight", new long[] {c.vocabSize(), h});
-        for (int l = 0; l < c.numLayers(); l++) {
+        for (int l = 0; l < layers; l++) {
             String p = "model.layers." + l + ".";
             m.put(p + "input_layernorm.weight", new long[] {h});
             m.putAll(family.attentionTensors(c, p));
@@ -141,6 +162,15 @@ public final class CheckpointLayout {
      *                              {@value #MAX_REPORTED} spelled out, then a count of the rest)
      */
     public static Report validate(WeightSource source, ModelConfig config) throws ModelFormatException {
+        // bound the work by the real file: every layer needs tensors of its own, so a config with far more layers
+        // than the weights hold tensors is refused before a name is built for each of its layers (a few missing
+        // layers are still listed tensor by tensor below)
+        int tensors = source.names().size();
+        if (config.numLayers() > tensors + 1024L) {
+            throw new ModelFormatException(source.origin(), "the config declares " + config.numLayers()
+                    + " layers but the weights hold only " + tensors + " tensors (each layer needs at least "
+                    + (of(config, 1).expected.size() - of(config, 0).expected.size()) + ")");
+        }
         CheckpointLayout layout = of(config);
         Report r = layout.check(source);
         if (!r.ok()) {

@@ -162,11 +162,11 @@ public final class GgufCheckpoint implements GgufWeights {
                 "no token_embd.weight tensor"));
         long vocab = g.integer(arch + ".vocab_size").orElse(embd.shape()[0]);
         o.put("vocab_size", vocab);
-        int hidden = (int) required(g, arch + ".embedding_length");
+        int hidden = requiredInt(g, arch + ".embedding_length");
         o.put("hidden_size", hidden);
-        o.put("intermediate_size", required(g, arch + ".feed_forward_length"));
-        o.put("num_hidden_layers", required(g, arch + ".block_count"));
-        int heads = (int) required(g, arch + ".attention.head_count");
+        o.put("intermediate_size", requiredInt(g, arch + ".feed_forward_length"));
+        o.put("num_hidden_layers", requiredInt(g, arch + ".block_count"));
+        int heads = requiredInt(g, arch + ".attention.head_count");
         o.put("num_attention_heads", heads);
         o.put("num_key_value_heads", g.integer(arch + ".attention.head_count_kv").orElse((long) heads));
         o.put("max_position_embeddings", g.integer(arch + ".context_length").orElse(4096L));
@@ -202,6 +202,16 @@ public final class GgufCheckpoint implements GgufWeights {
 
     private static long required(GgufFile g, String key) throws ModelFormatException {
         return g.integer(key).orElseThrow(() -> new ModelFormatException(g.file(), "missing metadata " + key));
+    }
+
+    /** A required count that must fit an int exactly (never truncated: 2^32+256 is refused, not read as 256). */
+    private static int requiredInt(GgufFile g, String key) throws ModelFormatException {
+        long v = required(g, key);
+        if (v < 1 || v > Integer.MAX_VALUE) {
+            throw new ModelFormatException(g.file(), "metadata " + key + " = " + v + " is not a count between 1 and "
+                    + Integer.MAX_VALUE);
+        }
+        return (int) v;
     }
 
     /** The underlying file. */

@@ -137,15 +137,7 @@ public final class MemoryGuard {
         long load = (long) (m.weightBytes() * LOAD_SLACK) + (cfg.tieWordEmbeddings() ? 4 * s.embedding() : 0);
         long compileHeap = 0;
         if (compile) {
-            long largest = 0;
-            CheckpointLayout layout = CheckpointLayout.of(cfg);
-            for (String n : layout.names()) {
-                long k = 1;
-                for (long d : layout.shape(n)) {
-                    k *= d;
-                }
-                largest = Math.max(largest, k);
-            }
+            long largest = CheckpointLayout.largestTensorElements(cfg);
             compileHeap = 2 * 4 * largest + COMPILE_HEAP_FLOOR;
         }
         return new Estimate(m.weightBytes(), load, m.cacheBytes(), m.cacheBytes(), m.workspaceBytes(), compileHeap);

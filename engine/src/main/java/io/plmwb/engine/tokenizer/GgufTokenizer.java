@@ -69,6 +69,10 @@ public final class GgufTokenizer {
         List<?> tokens = gguf.array("tokenizer.ggml.tokens", GgufValueType.STRING).orElseThrow(
                 () -> new ModelFormatException(file, "missing tokenizer.ggml.tokens"));
         List<?> types = gguf.array("tokenizer.ggml.token_type", null).orElse(null);
+        if (types != null && !types.isEmpty() && !(types.get(0) instanceof Long)) {
+            throw new ModelFormatException(file, "tokenizer.ggml.token_type must be an array of integers, found "
+                    + gguf.value("tokenizer.ggml.token_type").orElseThrow());
+        }
         if (types != null && types.size() != tokens.size()) {
             throw new ModelFormatException(file, "tokenizer.ggml.token_type has " + types.size() + " entries but "
                     + "tokenizer.ggml.tokens has " + tokens.size());

@@ -7,12 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.Column;
 
 /**
  * CSV and TSV logs: wide tables (a step column and one column per metric, e.g. the bundled
@@ -31,6 +33,8 @@ public final class CsvLogReader implements TrainingLogReader {
     private static final Set<String> STEP_NAMES = Set.of("step", "steps", "global_step", "_step", "iteration",
             "iter", "iterations", "train/global_step", "trainer/global_step");
     private static final int TYPE_SAMPLE = 200;
+    /** The longest header or data line read (200,000 columns of 40 characters). */
+    static final int MAX_LINE_BYTES = 8 << 20;
 
     @Override
     public String format() {
@@ -86,6 +90,10 @@ public final class CsvLogReader implements TrainingLogReader {
             throw new LogFormatException(file, "is empty: no header line");
         }
         int headerEnd = lineEnd(b, pos);
+        if (headerEnd - pos > MAX_LINE_BYTES) {
+            throw new LogFormatException(file, "line " + lineNo + ": the header line is " + (headerEnd - pos)
+                    + " bytes long; a log's lines are at most " + MAX_LINE_BYTES + " bytes (is this a CSV log?)");
+        }
         String headerText = new String(b, pos, headerEnd - pos, StandardCharsets.UTF_8);
         byte delim = delimiter(headerText);
         List<String> header = new ArrayList<>();
@@ -100,7 +108,7 @@ public final class CsvLogReader implements TrainingLogReader {
         int cols = header.size();
         if (cols < 2) {
             throw new LogFormatException(file, "line " + headerLine + ": the header has " + cols + " column ('"
-                    + headerText.strip() + "'); a log needs a step column and at least one metric, separated by "
+                    + abbreviate(headerText.strip()) + "'); a log needs a step column and at least one metric, separated by "
                     + "commas or tabs");
         }
         List<String> lower = header.stream().map(h -> h.strip().toLowerCase(Locale.ROOT)).toList();
@@ -117,6 +125,16 @@ public final class CsvLogReader implements TrainingLogReader {
         if (stepCol < 0) {
             warn(warnings, suppressed, "no step column (step, global_step, iteration, …); rows are numbered from 1");
         }
+        // Tablesaw checks each added column against every name so far (quadratic): keep the first MAX_COLUMNS
+        boolean[] skip = new boolean[cols];
+        int kept = 0;
+        for (int c = 0; c < cols; c++) {
+            skip[c] = c != stepCol && kept++ >= TrainingLog.MAX_COLUMNS;
+        }
+        if (kept > TrainingLog.MAX_COLUMNS) {
+            warn(warnings, suppressed, "the header has " + cols + " columns; only the first "
+                    + TrainingLog.MAX_COLUMNS + " metrics are read");
+        }
         // types from a sample of rows
         boolean[] text = new boolean[cols];
         int[] seen = new int[cols];
@@ -128,7 +146,7 @@ public final class CsvLogReader implements TrainingLogReader {
             if (!isBlank(b, p, end)) {
                 int n = split(b, p, end, delim, cells = grow(cells, cols));
                 if (n == cols) {
-                    for (int c = 0; c < cols; c++) {
+                    for (int c = 0; c < cols && !skip[c]; c++) {
                         double v = FastNumbers.parse(b, cells[2 * c], cells[2 * c + 1]);
                         if (FastNumbers.isNotANumber(v)) {
                             words[c]++;
@@ -154,6 +172,9 @@ public final class CsvLogReader implements TrainingLogReader {
         double[][] num = new double[cols][];
         String[][] str = new String[cols][];
         for (int c = 0; c < cols; c++) {
+            if (skip[c]) {
+                continue;
+            }
             if (text[c]) {
                 str[c] = new String[cap];
             } else {
@@ -165,7 +186,10 @@ public final class CsvLogReader implements TrainingLogReader {
         int lines = 0;
         while (pos < b.length) {
             int end = lineEnd(b, pos);
-            if (!isBlank(b, pos, end) && b[pos] != '#') {
+            if (end - pos > MAX_LINE_BYTES) {
+                warn(warnings, suppressed, "line " + lineNo + ": " + (end - pos) + " bytes long (more than "
+                        + MAX_LINE_BYTES + "); line skipped");
+            } else if (!isBlank(b, pos, end) && b[pos] != '#') {
                 cells = grow(cells, cols);
                 int n = split(b, pos, end, delim, cells);
                 if (n != cols) {
@@ -186,6 +210,9 @@ public final class CsvLogReader implements TrainingLogReader {
                             int nc = (int) Math.min(Integer.MAX_VALUE - 8, rows * 2L);
                             steps = Arrays.copyOf(steps, nc);
                             for (int c = 0; c < cols; c++) {
+                                if (skip[c]) {
+                                    continue;
+                                }
                                 if (text[c]) {
                                     str[c] = Arrays.copyOf(str[c], nc);
                                 } else {
@@ -195,6 +222,9 @@ public final class CsvLogReader implements TrainingLogReader {
                         }
                         steps[rows] = step;
                         for (int c = 0; c < cols; c++) {
+                            if (skip[c]) {
+                                continue;
+                            }
                             if (text[c]) {
                                 str[c][rows] = cell(b, cells, c);
                             } else {
@@ -228,8 +258,10 @@ public final class CsvLogReader implements TrainingLogReader {
         }
         int outRows = order == null ? rows : order.length;
         Table table = Table.create(name, DoubleColumn.create(TrainingLog.STEP, pick(steps, order, outRows)));
+        Set<String> names = new HashSet<>(List.of(TrainingLog.STEP));
+        List<Column<?>> columns = new ArrayList<>();
         for (int c = 0; c < cols; c++) {
-            if (c == stepCol) {
+            if (c == stepCol || skip[c]) {
                 continue;
             }
             String colName = header.get(c).strip();
@@ -237,22 +269,18 @@ public final class CsvLogReader implements TrainingLogReader {
                 String l = lower.get(c);
                 colName = l.equals("value") ? tagName(file) : "wall_time";
             }
-            if (colName.isEmpty()) {
-                colName = "column " + (c + 1);
-            }
-            if (colName.equals(TrainingLog.STEP) || table.columnNames().contains(colName)) {
-                colName = colName + " (" + (c + 1) + ")";
-            }
+            colName = TrainingLog.uniqueName(colName, c + 1, names);
             if (text[c]) {
                 String[] s = new String[outRows];
                 for (int i = 0; i < outRows; i++) {
                     s[i] = str[c][order == null ? i : order[i]];
                 }
-                table.addColumns(StringColumn.create(colName, s));
+                columns.add(StringColumn.create(colName, s));
             } else {
-                table.addColumns(DoubleColumn.create(colName, pick(num[c], order, outRows)));
+                columns.add(DoubleColumn.create(colName, pick(num[c], order, outRows)));
             }
         }
+        table.addColumns(columns.toArray(Column<?>[]::new));
         if (suppressed[0] > 0) {
             warnings.add("… and " + suppressed[0] + " more");
         }
@@ -320,6 +348,10 @@ public final class CsvLogReader implements TrainingLogReader {
             return "";
         }
         return unquote(new String(b, cells[2 * c], cells[2 * c + 1] - cells[2 * c], StandardCharsets.UTF_8));
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 77) + "…";
     }
 
     private static String unquote(String s) {

@@ -4,8 +4,11 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.plmwb.engine.task.TaskContext;
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,16 +58,43 @@ public final class JsonlLogReader implements TrainingLogReader {
         int objects = 0;
         int bad = 0;
         String firstError = null;
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
+        long fileSize = Files.size(file);
+        if (fileSize > CsvLogReader.MAX_BYTES) {
+            throw new LogFormatException(file, "is " + fileSize / 1_000_000 + " MB; logs over "
+                    + CsvLogReader.MAX_BYTES / 1_000_000 + " MB are not read");
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        {
             List<String> keys = new ArrayList<>();
             List<Double> values = new ArrayList<>();
-            while ((line = r.readLine()) != null) {
+            int from = 0;
+            while (from < bytes.length) {
+                int to = from;
+                while (to < bytes.length && bytes[to] != '\n') {
+                    to++;
+                }
+                int lineStart = from;
+                int lineEnd = to > from && bytes[to - 1] == '\r' ? to - 1 : to;
+                from = to + 1;
                 lineNo++;
-                done += line.length() + 1;
+                done = from;
                 if ((lineNo & 0x3FFF) == 0) {
                     ctx.checkCancelled();
                     ctx.progress(Math.min(done, size), size);
+                }
+                String line;
+                try {
+                    line = utf8.decode(ByteBuffer.wrap(bytes, lineStart, lineEnd - lineStart)).toString();
+                } catch (CharacterCodingException e) {
+                    bad++;
+                    String msg = file.getFileName() + ":" + lineNo + ": invalid UTF-8; line skipped";
+                    if (firstError == null) {
+                        firstError = msg;
+                    }
+                    out.warn(msg);
+                    continue;
                 }
                 if (line.isBlank()) {
                     continue;

@@ -83,8 +83,8 @@ public final class TensorBoardEventReader implements TrainingLogReader {
                 pos = q;
                 continue;
             }
-            if (len > n - pos - 16L) {
-                out.warn("truncated record at byte " + pos + ": it claims " + len + " bytes of data but only "
+            if (len < 0 || len > n - pos - 16L) { // a uint64 length ≥ 2^63 reads as negative
+                out.warn("truncated record at byte " + pos + ": it claims " + Long.toUnsignedString(len) + " bytes of data but only "
                         + Math.max(0, n - pos - 16) + " remain (was the run still writing?)");
                 break;
             }

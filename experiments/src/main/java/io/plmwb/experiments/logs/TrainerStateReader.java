@@ -38,8 +38,10 @@ public final class TrainerStateReader implements TrainingLogReader {
         try {
             root = MAPPER.readTree(file.toFile());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new LogFormatException(file, "is not valid JSON (line " + e.getLocation().getLineNr() + ": "
-                    + e.getOriginalMessage() + ")");
+            String at = e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr() + ": ";
+            throw new LogFormatException(file, "is not valid JSON (" + at + e.getOriginalMessage() + ")");
+        } catch (java.io.CharConversionException e) {
+            throw new LogFormatException(file, "is not valid JSON text (" + e.getMessage() + ")");
         }
         JsonNode history = root == null ? null : root.get("log_history");
         if (history == null || !history.isArray()) {

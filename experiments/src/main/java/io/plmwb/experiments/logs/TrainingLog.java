@@ -21,6 +21,26 @@ public final class TrainingLog {
     /** The name of the step column. */
     public static final String STEP = "step";
 
+    /** The most metric columns a reader builds (Tablesaw's column checks are quadratic in the column count). */
+    public static final int MAX_COLUMNS = 4_096;
+
+    /**
+     * A column name not yet in {@code taken} (lower-case names; the result is added): Tablesaw trims names and
+     * compares them ignoring case, so the name is trimmed, an empty one becomes "column N", and a taken one gets
+     * " (N)", " (N+1)", … appended.
+     */
+    static String uniqueName(String name, int ordinal, java.util.Set<String> taken) {
+        String base = name.trim();
+        if (base.isEmpty()) {
+            base = "column " + ordinal;
+        }
+        String n = base;
+        for (int k = ordinal; !taken.add(n.toLowerCase(Locale.ROOT)); k++) {
+            n = base + " (" + k + ")";
+        }
+        return n;
+    }
+
     private final String name;
     private final Path source;
     private final String format;

@@ -68,11 +68,28 @@ final class RoundJson {
     static void readObjectLines(java.nio.file.Path file, java.util.List<ImportIssue> issues, ObjectLine handler)
             throws RoundFormatException {
         int lineNo = 0;
-        try (java.io.BufferedReader in = java.nio.file.Files.newBufferedReader(file,
-                java.nio.charset.StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = in.readLine()) != null) {
+        try {
+            byte[] bytes = java.nio.file.Files.readAllBytes(file);
+            java.nio.charset.CharsetDecoder utf8 = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+            int from = 0;
+            while (from < bytes.length) {
+                int to = from;
+                while (to < bytes.length && bytes[to] != '\n') {
+                    to++;
+                }
+                int start = from;
+                int end = to > from && bytes[to - 1] == '\r' ? to - 1 : to;
+                from = to + 1;
                 lineNo++;
+                String line;
+                try {
+                    line = utf8.decode(java.nio.ByteBuffer.wrap(bytes, start, end - start)).toString();
+                } catch (java.nio.charset.CharacterCodingException e) {
+                    issues.add(new ImportIssue(file, lineNo, "invalid UTF-8; line skipped"));
+                    continue;
+                }
                 if (line.isBlank()) {
                     continue;
                 }

@@ -156,8 +156,10 @@ public final class SparsityResultFile {
         try {
             root = MAPPER.readTree(file.toFile());
         } catch (JsonProcessingException e) {
-            throw new BadResultFileException(file, "is not valid JSON (line " + e.getLocation().getLineNr() + "): "
-                    + e.getOriginalMessage());
+            String at = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+            throw new BadResultFileException(file, "is not valid JSON" + at + ": " + e.getOriginalMessage());
+        } catch (java.io.CharConversionException e) {
+            throw new BadResultFileException(file, "is not valid JSON text (" + e.getMessage() + ")");
         }
         if (root == null || !root.isObject() || !FORMAT.equals(root.path("format").asText())) {
             throw new BadResultFileException(file, "is not a saved sparsity result (no \"format\": \"" + FORMAT
@@ -192,6 +194,7 @@ public final class SparsityResultFile {
             if (total < 1) {
                 throw new IllegalArgumentException("model.total_params is missing");
             }
+            checkLayers(facts.layers(), root.path("neuron_firings"), "neuron_firings");
             long[][] nh = new long[facts.layers()][];
             for (int l = 0; l < facts.layers(); l++) {
                 nh[l] = longs(root.path("neuron_firings").path(l), "neuron_firings[" + l + "]");
@@ -217,6 +220,7 @@ public final class SparsityResultFile {
         }
         int k = integer(c, "top_k");
         int layers = facts.layers();
+        checkLayers(layers, c.path("token_hist"), "token_hist");
         int[][] th = new int[layers][];
         int[][] ti = new int[layers][];
         float[][] tv = new float[layers][];
@@ -235,6 +239,14 @@ public final class SparsityResultFile {
         }
         return new SparsityCapture(c.path("label").asText(""), facts, ids, texts, integer(c, "prompt_tokens"), th,
                 null, k, ti, tv);
+    }
+
+    /** Sizes come from the file: a per-layer list must hold as many entries as model.layers says (≥ 1). */
+    private static void checkLayers(int layers, JsonNode perLayer, String what) {
+        if (layers < 1 || !perLayer.isArray() || perLayer.size() != layers) {
+            throw new IllegalArgumentException("model.layers is " + layers + " but \"" + what + "\" has "
+                    + (perLayer.isArray() ? perLayer.size() + " entries" : "no list"));
+        }
     }
 
     private static String text(JsonNode n, String field) {

@@ -426,6 +426,10 @@ public final class GgufFile implements AutoCloseable {
         if (!(v.value() instanceof Long l) || v.type() == GgufValueType.ARRAY) {
             throw new ModelFormatException(file, "metadata '" + key + "' must be an integer, found " + v.type());
         }
+        if (v.type() == GgufValueType.UINT64 && l < 0) {
+            throw new ModelFormatException(file, "metadata '" + key + "' = " + Long.toUnsignedString(l)
+                    + " does not fit a signed 64-bit integer");
+        }
         return Optional.of(l);
     }
 
