@@ -33,6 +33,14 @@ public final class OptionTexts extends ListResourceBundle {
             {"workbench.rounds.generate.mixin.json", "print a JSON summary"},
             {"workbench.rounds.generate.mixin.threads", "ONNX Runtime intra-op threads (default: all cores)"},
             {"workbench.rounds.generate.mixin.overwrite", "replace --out if it exists"},
+            {"workbench.schedule.mixin.json", "print the parsed schedule and the written files as JSON"},
+            {"workbench.schedule.fit.mixin.json", "print the fit as JSON: kind, parameters (spec names), residual"},
+            {"workbench.replay.mixin.json", "print the runs read and the files written as JSON"},
+            {"workbench.sparsity.mixin.threads", "ONNX Runtime intra-op threads (default: all cores)"},
+            {"workbench.sparsity.mixin.overwrite", "replace existing files in --out"},
+            {"workbench.sparsity.mixin.json", "print the statistics as JSON"},
+            {"workbench.sparsity-bench.mixin.threads", "intra-op threads (default: all cores)"},
+            {"workbench.sparsity-bench.mixin.json", "print the results as JSON"},
         };
     }
 }

@@ -47,8 +47,8 @@ public final class ReplayCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ChartFiles files = new ChartFiles();
 
-    @Option(names = "--json", description = "print the runs read and the files written as JSON")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json = new JsonOption();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -62,7 +62,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 ScheduleFitCommand.parseAlign(align), null, Smoothing.Method.parse(smoothing), weight, metric);
         SchedulesReport report = new SchedulesStudy().run(settings, TaskContext.none());
         List<Path> written = files.write(report.bundle(report.selection()), out);
-        ScheduleCommand.print(spec.commandLine().getOut(), json, report.toJson(), report.textLines(), written);
+        ScheduleCommand.print(spec.commandLine().getOut(), json.on(), report.toJson(), report.textLines(), written);
         return 0;
     }
 }

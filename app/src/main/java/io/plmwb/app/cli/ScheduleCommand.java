@@ -34,8 +34,8 @@ public final class ScheduleCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ChartFiles files = new ChartFiles();
 
-    @Option(names = "--json", description = "print the parsed schedule and the written files as JSON")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json = new JsonOption();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -51,7 +51,7 @@ public final class ScheduleCommand implements Callable<Integer> {
         SchedulesReport report = new SchedulesStudy().run(SchedulesStudy.Settings.plot(specText, steps),
                 TaskContext.none());
         List<Path> written = files.write(report.bundle(report.selection()), out);
-        print(spec.commandLine().getOut(), json, report.toJson(), report.textLines(), written);
+        print(spec.commandLine().getOut(), json.on(), report.toJson(), report.textLines(), written);
         return 0;
     }
 

@@ -41,8 +41,8 @@ public final class ScheduleFitCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ChartFiles files = new ChartFiles();
 
-    @Option(names = "--json", description = "print the fit as JSON: kind, parameters (spec names), residual")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json = new JsonOption();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -52,7 +52,7 @@ public final class ScheduleFitCommand implements Callable<Integer> {
         ScheduleFitReport report = new ScheduleFitStudy().run(new ScheduleFitStudy.Settings(log, column,
                 ScheduleFitter.Kind.parse(kind), parseAlign(align)), TaskContext.none());
         List<Path> written = out == null ? List.of() : files.write(report.bundle(NoSelection.ALL), out);
-        ScheduleCommand.print(spec.commandLine().getOut(), json, report.toJson(), report.textLines(), written);
+        ScheduleCommand.print(spec.commandLine().getOut(), json.on(), report.toJson(), report.textLines(), written);
         return 0;
     }
 

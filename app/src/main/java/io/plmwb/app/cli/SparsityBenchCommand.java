@@ -32,8 +32,8 @@ public final class SparsityBenchCommand implements Callable<Integer> {
     @Option(names = "--repeats", defaultValue = "5", description = "timed runs of each (default ${DEFAULT-VALUE})")
     int repeats;
 
-    @Option(names = "--threads", defaultValue = "0", description = "intra-op threads (default: all cores)")
-    int threads;
+    @CommandLine.Mixin
+    ThreadsOption threads = ThreadsOption.allCores();
 
     @Option(names = "--chunk", defaultValue = "" + SparsityProbeRunner.DEFAULT_CHUNK,
             description = "prefill chunk of both runs (default ${DEFAULT-VALUE}, what a capture uses; 0: one call "
@@ -53,24 +53,24 @@ public final class SparsityBenchCommand implements Callable<Integer> {
     @CommandLine.Mixin
     LoadOptions loadOptions = new LoadOptions();
 
-    @Option(names = "--json", description = "print the results as JSON")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json = new JsonOption();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        if (tokens < 1 || repeats < 1 || threads < 0 || chunk < 0 || switchWarmup < 0) {
+        if (tokens < 1 || repeats < 1 || threads.get() < 0 || chunk < 0 || switchWarmup < 0) {
             throw new BadInputException("--tokens ≥ 1, --repeats ≥ 1, --threads ≥ 0, --chunk ≥ 0, --switch-warmup ≥ 0");
         }
         if (model != null) {
             LoadOptions.requireCheckpointFolder(model);
         }
         SparsityBench.Report report = SparsityBench.run(new SparsityBench.Settings(model, tokens, repeats, chunk,
-                switchWarmup, profile, loadOptions.apply(ModelLoader.Options.defaults(), threads)));
+                switchWarmup, profile, loadOptions.apply(ModelLoader.Options.defaults(), threads.get())));
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.on()) {
             out.println(CliJson.pretty(report.json()));
         } else {
             report.lines().forEach(out::println);

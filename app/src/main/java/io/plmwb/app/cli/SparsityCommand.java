@@ -95,18 +95,17 @@ public final class SparsityCommand implements Callable<Integer> {
     @Option(names = "--chunk", defaultValue = "256", paramLabel = "N", description = "prefill chunk in tokens (256)")
     int chunk;
 
-    @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
-            description = "ONNX Runtime intra-op threads (default: all cores)")
-    int threads;
+    @CommandLine.Mixin
+    ThreadsOption threads = ThreadsOption.allCores();
 
-    @Option(names = "--overwrite", description = "replace existing files in --out")
-    boolean overwrite;
+    @CommandLine.Mixin
+    OverwriteOption overwrite = new OverwriteOption();
 
     @CommandLine.Mixin
     LoadOptions loadOptions = new LoadOptions();
 
-    @Option(names = "--json", description = "print the statistics as JSON")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption json = new JsonOption();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -124,7 +123,7 @@ public final class SparsityCommand implements Callable<Integer> {
         }
         try {
             // before the model runs: the result file is always written
-            AtomicFiles.refuseExisting(out.resolve(SparsityReport.RESULT_FILE).toAbsolutePath(), overwrite);
+            AtomicFiles.refuseExisting(out.resolve(SparsityReport.RESULT_FILE).toAbsolutePath(), overwrite.on());
         } catch (AtomicFiles.TargetExistsException e) {
             throw new BadInputException(e.file() + (e.isFolder() ? " is a folder"
                     : " already exists (use --overwrite to replace it)"));
@@ -143,8 +142,8 @@ public final class SparsityCommand implements Callable<Integer> {
         SparsityReport.Selection selection = new SparsityReport.Selection(initial.epsIndex(), initial.percent(),
                 promptIndex, layer, logCounts);
         List<Path> written = new BundleWriter().write(report.bundle(selection), out, wanted,
-                ExportOptions.defaults().withOverwrite(overwrite), TaskContext.none());
-        if (json) {
+                ExportOptions.defaults().withOverwrite(overwrite.on()), TaskContext.none());
+        if (json.on()) {
             ObjectNode root = report.toJson();
             ArrayNode files = root.putArray("files");
             written.forEach(p -> files.add(p.toString()));
@@ -163,7 +162,7 @@ public final class SparsityCommand implements Callable<Integer> {
         if (!(epsilon >= 0) || Double.isInfinite(epsilon)) {
             throw new BadInputException("--epsilon must be a number ≥ 0");
         }
-        if (generate < 0 || chunk < 1 || threads < 0 || !(percent >= 0 && percent <= 100)) {
+        if (generate < 0 || chunk < 1 || threads.get() < 0 || !(percent >= 0 && percent <= 100)) {
             throw new BadInputException("--generate ≥ 0, --chunk ≥ 1, --threads ≥ 0, --percent 0–100");
         }
         if (promptIndex < 0 || layer < -1) {
@@ -174,7 +173,7 @@ public final class SparsityCommand implements Callable<Integer> {
         }
         SparsityStudy.Prompts prompts = input.prompts != null ? SparsityStudy.Prompts.file(input.prompts)
                 : SparsityStudy.Prompts.text(input.prompt);
-        ModelLoader.Options load = loadOptions.apply(ModelLoader.Options.defaults(), threads);
+        ModelLoader.Options load = loadOptions.apply(ModelLoader.Options.defaults(), threads.get());
         SparsityStudy.Settings s = new SparsityStudy.Settings(new SparsityStudy.Run(model, prompts), null, generate,
                 chunk, load, epsilon, percent);
         if (compare != null && compare.model != null) {
