@@ -241,8 +241,10 @@ public final class ChartExportService {
             if (f == null) {
                 return new Page(o.widthPx(), o.heightPx(), o.widthPx(), o.heightPx(), XChartRenderer.Style.DEFAULT);
             }
-            return new Page(f.widthPt(), f.heightPt(), (int) Math.round(f.widthPt()), (int) Math.round(f.heightPt()),
-                    XChartRenderer.Style.of(f));
+            // one layout unit = base font / 13 pt, so every size of the default layout (axis titles 13) scales alike
+            double unit = f.fontPt() / 13.0;
+            return new Page(f.widthPt(), f.heightPt(), (int) Math.round(f.widthPt() / unit),
+                    (int) Math.round(f.heightPt() / unit), XChartRenderer.Style.of(f));
         }
 
         /** Paints the chart so that it fills {@code w × h} units of {@code g}. */

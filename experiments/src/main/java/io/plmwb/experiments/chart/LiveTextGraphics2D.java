@@ -23,6 +23,9 @@ final class LiveTextGraphics2D extends java.awt.Graphics2D {
     static final class Catalog {
         private final Set<String> strings = new LinkedHashSet<>();
         private final Set<Font> fonts = new LinkedHashSet<>();
+        /** The stroke of marker (reference) lines; their device-space bounds are recorded in drawing order. */
+        java.awt.Stroke markerStroke;
+        final java.util.List<java.awt.geom.Rectangle2D> markerLines = new java.util.ArrayList<>();
 
         Catalog add(String s) {
             if (s != null && !s.isBlank()) {
@@ -206,6 +209,9 @@ final class LiveTextGraphics2D extends java.awt.Graphics2D {
 
     @Override
     public void draw(java.awt.Shape a0) {
+        if (catalog.markerStroke != null && catalog.markerStroke.equals(d.getStroke())) {
+            catalog.markerLines.add(d.getTransform().createTransformedShape(a0).getBounds2D());
+        }
         d.draw(a0);
     }
 
@@ -406,6 +412,10 @@ final class LiveTextGraphics2D extends java.awt.Graphics2D {
 
     @Override
     public void drawLine(int a0, int a1, int a2, int a3) {
+        if (catalog.markerStroke != null && catalog.markerStroke.equals(d.getStroke())) {
+            catalog.markerLines.add(d.getTransform().createTransformedShape(
+                    new java.awt.geom.Line2D.Double(a0, a1, a2, a3)).getBounds2D());
+        }
         d.drawLine(a0, a1, a2, a3);
     }
 

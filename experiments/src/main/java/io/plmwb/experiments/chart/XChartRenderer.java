@@ -10,7 +10,6 @@ import java.awt.geom.AffineTransform;
 import java.util.ArrayList;
 import java.util.List;
 import org.knowm.xchart.AnnotationLine;
-import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategorySeries;
 import org.knowm.xchart.XYChart;
@@ -45,7 +44,7 @@ final class XChartRenderer {
         static final Style DEFAULT = new Style(FONT_FAMILY, 1, false);
 
         static Style of(FigureSettings f) {
-            return new Style(f.family().awtName(), f.fontPt() / 13.0, true);
+            return new Style(f.family().awtName(), 1, true);
         }
 
         Font font(int style, double size) {
@@ -83,9 +82,12 @@ final class XChartRenderer {
         spec.categories().forEach(catalog::add);
         spec.markers().forEach(m -> catalog.add(m.label()));
         var styler = (AxesChartStyler) plot.getStyler();
+        catalog.markerStroke = styler.getAnnotationLineStroke();
         catalog.font(styler.getAxisTickLabelsFont()).font(styler.getAxisTitleFont()).font(styler.getLegendFont())
                 .font(styler.getAnnotationTextFont());
-        return new TitledChart(spec.title(), spec.subtitle().orElse(null), plot, width, height, st, catalog);
+        TitledChart t = new TitledChart(spec.title(), spec.subtitle().orElse(null), plot, width, height, st, catalog);
+        t.markers = spec.markers();
+        return t;
     }
 
     /** Title and subtitle as real text lines (shrunk to fit), the plot below them. */
@@ -98,6 +100,7 @@ final class XChartRenderer {
 
         private final Style st;
         private final LiveTextGraphics2D.Catalog catalog;
+        private List<Marker> markers = List.of();
 
         TitledChart(String title, String subtitle, IChart plot, int width, int height, Style st,
                 LiveTextGraphics2D.Catalog catalog) {
@@ -122,12 +125,62 @@ final class XChartRenderer {
             if (subtitle != null) {
                 y = line(g, subtitle, st.font(Font.PLAIN, 12), SUBTLE, w, pad, y + st.px(2));
             }
-            int header = (int) Math.ceil(y);
+            Font mf = st.font(Font.PLAIN, 10);
+            FontMetrics mfm = g.getFontMetrics(mf);
+            int top = 0;
+            int right = 0;
+            for (Marker m : markers) {
+                if (!m.label().isEmpty() && m.orientation() == Marker.Orientation.VERTICAL) {
+                    top = mfm.getHeight() + st.ipx(2);
+                } else if (!m.label().isEmpty()) {
+                    right = Math.max(right, mfm.stringWidth(m.label()) + st.ipx(4));
+                }
+            }
+            int header = (int) Math.ceil(y) + top;
             AffineTransform saved = g.getTransform();
             g.translate(0, header);
             java.awt.Graphics2D live = new LiveTextGraphics2D(g, catalog);
-            plot.paint(live, w, Math.max(50, h - header));
+            catalog.markerLines.clear();
+            plot.paint(live, w - right, Math.max(50, h - header));
             g.setTransform(saved);
+            labelMarkers(g, mf, mfm, w);
+        }
+
+        /**
+         * Marker labels go outside the plot, clear of their lines and the data: a vertical line's label above the
+         * plot, centred on the line (shifted right when it would run into the previous one); a horizontal line's
+         * label in the right margin at the line's height (shifted down when two would overlap).
+         */
+        private void labelMarkers(Graphics2D g, Font mf, FontMetrics mfm, int w) {
+            List<java.awt.geom.Rectangle2D> lines = catalog.markerLines;
+            java.awt.geom.AffineTransform inv;
+            try {
+                inv = g.getTransform().createInverse();
+            } catch (java.awt.geom.NoninvertibleTransformException e) {
+                return;
+            }
+            g.setFont(mf);
+            g.setColor(INK);
+            double lastRight = Double.NEGATIVE_INFINITY;
+            double lastBottom = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < Math.min(lines.size(), markers.size()); i++) {
+                Marker m = markers.get(i);
+                if (m.label().isEmpty()) {
+                    continue;
+                }
+                java.awt.geom.Rectangle2D b = inv.createTransformedShape(lines.get(i)).getBounds2D();
+                double tw = mfm.stringWidth(m.label());
+                if (m.orientation() == Marker.Orientation.VERTICAL) {
+                    double x = Math.max(Math.max(0, lastRight + st.px(4)),
+                            Math.min(w - tw, b.getCenterX() - tw / 2));
+                    g.drawString(m.label(), (float) x, (float) (b.getMinY() - st.px(2) - mfm.getDescent()));
+                    lastRight = x + tw;
+                } else {
+                    double top = Math.max(lastBottom, b.getCenterY() - mfm.getHeight() / 2.0);
+                    g.drawString(m.label(), (float) (b.getMaxX() + st.px(4)), (float) (top + mfm.getAscent()));
+                    lastBottom = top + mfm.getHeight();
+                }
+            }
         }
 
         private static double line(Graphics2D g, String text, Font start, Color color, int w, int pad,
@@ -305,7 +358,8 @@ final class XChartRenderer {
         styler.setLegendBorderColor(Color.WHITE);
         styler.setLegendVisible(spec.legendVisible());
         // legends stay off the data: inside positions move outside; a physical figure puts it below the plot
-        boolean below = st.figure() || spec.legendPosition() == LegendPosition.BOTTOM
+        boolean below = st.figure() || spec.markers().stream().anyMatch(m -> !m.label().isEmpty()
+                && m.orientation() == Marker.Orientation.HORIZONTAL) || spec.legendPosition() == LegendPosition.BOTTOM
                 || spec.legendPosition() == LegendPosition.TOP;
         styler.setLegendPosition(below ? Styler.LegendPosition.OutsideS : Styler.LegendPosition.OutsideE);
         if (below) {
@@ -339,19 +393,9 @@ final class XChartRenderer {
         if (spec.markers().isEmpty()) {
             return;
         }
-        double[] xr = spec.kind().isCategory() ? new double[] {0, 1} : range(spec, true);
-        double[] yr = range(spec, false);
         for (Marker m : spec.markers()) {
             boolean vertical = m.orientation() == Marker.Orientation.VERTICAL;
             addAnnotation(chart, new AnnotationLine(m.value(), vertical, false));
-            if (m.label().isEmpty() || spec.kind().isCategory()) {
-                continue; // category charts have no data-space x to anchor a label at
-            }
-            double x = vertical ? along(spec.xAxis().log(), xr, m.value(), 0.02) : along(spec.xAxis().log(), xr,
-                    xr[0], 0.08);
-            double y = vertical ? along(spec.yAxis().log(), yr, yr[1], -0.04) : along(spec.yAxis().log(), yr,
-                    m.value(), 0.04);
-            addAnnotation(chart, new AnnotationText(m.label(), x, y, false));
         }
     }
 
