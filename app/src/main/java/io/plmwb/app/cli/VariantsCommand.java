@@ -99,7 +99,7 @@ public final class VariantsCommand implements Callable<Integer> {
         if (chartOut != null) {
             ChartExportService svc = new ChartExportService();
             for (ChartSpec c : List.of(VariantCharts.speed(r), VariantCharts.relative(r))) {
-                charts.addAll(svc.exportAll(c, chartOut, c.id(), List.of(ExportFormat.values()),
+                charts.addAll(svc.exportAll(c, chartOut, c.id(), ExportFormat.standard(),
                         ExportOptions.defaults()));
             }
         }

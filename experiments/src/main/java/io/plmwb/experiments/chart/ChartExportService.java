@@ -130,6 +130,8 @@ public final class ChartExportService {
             case PNG -> writePng(spec, options, out);
             case SVG -> writeSvg(spec, options, out);
             case PDF -> writePdf(spec, options, out);
+            case TEX -> out.write(PgfPlots.toTex(spec, options, metadata(spec, options))
+                    .getBytes(StandardCharsets.UTF_8));
             default -> throw new IllegalArgumentException("unsupported format " + format);
         }
     }

@@ -190,6 +190,62 @@ class FigureExportTest {
         assertTrue(texts.contains("k_proj") && texts.contains("Parameters"), texts.toString());
     }
 
+    @Test
+    void csvHoldsTheReferenceLines() {
+        String csv = ChartCsv.toCsv(lrChart());
+        String[] lines = csv.split("\n");
+        assertEquals("Step,cosine,linear,warm-up end (x marker),ARIES (reference)", lines[0]);
+        assertEquals("0,0.002,0.002,100,0.001", lines[1]);
+        assertEquals(7, lines.length);
+        String bars = ChartCsv.toCsv(barChart());
+        assertTrue(bars.startsWith("Module,layer 0,layer 1,budget (reference)\nq_proj,4096,4096,3000\n"), bars);
+        // differing x: each line is a series of its two ends (y from 0 to the top of the data)
+        ChartSpec longForm = ChartSpec.builder("long", ChartKind.LINE).title("t").xAxis(Axis.of("x", ""))
+                .yAxis(Axis.of("y", "")).addSeries(Series.xy("a", new double[] {0, 1}, new double[] {0, 4}).build())
+                .addSeries(Series.xy("b", new double[] {0, 2}, new double[] {1, 2}).build())
+                .addMarker(Marker.horizontal(3, "")).build();
+        assertTrue(ChartCsv.toCsv(longForm).endsWith("y = 3 (reference),0,3\ny = 3 (reference),2,3\n"),
+                ChartCsv.toCsv(longForm));
+    }
+
+    @Test
+    void texIsOptionalAndHoldsTheData() throws Exception {
+        assertFalse(ExportFormat.standard().contains(ExportFormat.TEX));
+        assertEquals(ExportFormat.TEX, ExportFormat.parse("tex"));
+        Path tex = svc.export(lrChart(), ExportFormat.TEX, dir.resolve("lr.tex"),
+                ExportOptions.of(FigureSettings.preset("single-column"), false));
+        String t = Files.readString(tex);
+        assertTrue(t.contains("width=3.25in, height=2.4in"), t);
+        assertTrue(t.contains("\\addlegendentry{cosine}") && t.contains("\\addlegendentry{linear}"), t);
+        assertTrue(t.contains("300 0.001 \\\\"), t); // cosine at step 300
+        assertTrue(t.contains("(axis cs:100,0) -- (axis cs:100,0.002) node[above, font=\\scriptsize] {warm-up end}"),
+                t);
+        assertTrue(t.contains("% chart-id: lr-schedule") && t.contains("% model-sha256: abc123"), t);
+        assertTrue(t.contains("dashed, thick"), "second series dashed: " + t);
+        String bars = Files.readString(svc.export(barChart(), ExportFormat.TEX, dir.resolve("b.tex"),
+                ExportOptions.defaults()));
+        assertTrue(bars.contains("xticklabels={{q\\_proj},{k\\_proj},{v\\_proj},{o\\_proj}}"), bars);
+    }
+
+    @Test
+    void tickFormatsFollowTheData() {
+        var lr = TickLabels.linear(0, 0.002, false);
+        assertEquals("2×10⁻³", lr.apply(0.002));
+        assertEquals("1.5×10⁻³", lr.apply(0.0015));
+        assertEquals("0", lr.apply(0.0));
+        var steps = TickLabels.linear(0, 900, true);
+        assertEquals("300", steps.apply(300.0));
+        assertEquals("", steps.apply(2.5));
+        var unit = TickLabels.linear(0, 1, false);
+        assertEquals("0.25", unit.apply(0.25));
+        assertEquals("1", unit.apply(1.0));
+        assertEquals("3×10⁶", TickLabels.linear(0, 5e6, false).apply(3e6));
+        assertEquals("10⁻⁴", TickLabels.logDecade(1e-4));
+        assertEquals("0.01", TickLabels.logDecade(0.01));
+        assertEquals("", TickLabels.logDecade(3e-4));
+        assertEquals(LineStyle.DASH_DOT, LineStyle.cycle(3));
+    }
+
     static List<String> svgTexts(String svg) {
         List<String> out = new ArrayList<>();
         Matcher m = Pattern.compile("<text[^>]*>([^<]*)</text>").matcher(svg);
