@@ -136,6 +136,7 @@ final class XChartRenderer {
                     right = Math.max(right, mfm.stringWidth(m.label()) + st.ipx(4));
                 }
             }
+            right = Math.min(right, (int) (w * 0.3)); // long labels shrink rather than squeeze the plot
             int header = (int) Math.ceil(y) + top;
             AffineTransform saved = g.getTransform();
             g.translate(0, header);
@@ -143,7 +144,7 @@ final class XChartRenderer {
             catalog.markerLines.clear();
             plot.paint(live, w - right, Math.max(50, h - header));
             g.setTransform(saved);
-            labelMarkers(g, mf, mfm, w);
+            labelMarkers(g, mf, mfm, w, right);
         }
 
         /**
@@ -151,7 +152,7 @@ final class XChartRenderer {
          * plot, centred on the line (shifted right when it would run into the previous one); a horizontal line's
          * label in the right margin at the line's height (shifted down when two would overlap).
          */
-        private void labelMarkers(Graphics2D g, Font mf, FontMetrics mfm, int w) {
+        private void labelMarkers(Graphics2D g, Font mf, FontMetrics mfm, int w, int margin) {
             List<java.awt.geom.Rectangle2D> lines = catalog.markerLines;
             java.awt.geom.AffineTransform inv;
             try {
@@ -176,9 +177,15 @@ final class XChartRenderer {
                     g.drawString(m.label(), (float) x, (float) (b.getMinY() - st.px(2) - mfm.getDescent()));
                     lastRight = x + tw;
                 } else {
-                    double top = Math.max(lastBottom, b.getCenterY() - mfm.getHeight() / 2.0);
-                    g.drawString(m.label(), (float) (b.getMaxX() + st.px(4)), (float) (top + mfm.getAscent()));
-                    lastBottom = top + mfm.getHeight();
+                    double room = margin - st.px(4);
+                    Font f = tw > room ? mf.deriveFont((float) Math.max(mf.getSize2D() * 0.6, mf.getSize2D() * room
+                            / tw)) : mf;
+                    FontMetrics fm = g.getFontMetrics(f);
+                    double top = Math.max(lastBottom, b.getCenterY() - fm.getHeight() / 2.0);
+                    g.setFont(f);
+                    g.drawString(m.label(), (float) (b.getMaxX() + st.px(4)), (float) (top + fm.getAscent()));
+                    g.setFont(mf);
+                    lastBottom = top + fm.getHeight();
                 }
             }
         }
