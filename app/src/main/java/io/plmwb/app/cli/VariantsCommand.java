@@ -96,7 +96,7 @@ public final class VariantsCommand implements Callable<Integer> {
         List<Path> charts = List.of();
         if (chartOut != null) {
             charts = new BundleWriter().write(report.bundle(NoSelection.ALL), chartOut,
-                    List.of(ExportFormat.values()), ExportOptions.defaults(), TaskContext.none());
+                    ExportFormat.standard(), ExportOptions.defaults(), TaskContext.none());
         }
         PrintWriter pw = spec.commandLine().getOut();
         if (json) {

@@ -34,9 +34,11 @@ class ScheduleCommandsTest {
         assertEquals("cosine", j.at("/parameters/shape").asText());
         assertEquals(3e-5, j.at("/lr_last").asDouble(), 1e-18);
         List<String> csv = Files.readAllLines(dir.resolve("schedule.csv"));
-        assertEquals("Step,lr", csv.get(0));
+        // the drawn phase boundaries are columns too (their x)
+        assertEquals("Step,lr,stable (x marker),decay (x marker),constant (x marker),data phase 2 (x marker)",
+                csv.get(0));
         assertEquals(10_002, csv.size(), "10,001 positions drawn for 100,000 steps");
-        assertEquals("1000,1.5E-4", csv.get(101), "step 1000: half the warmup");
+        assertEquals("1000,1.5E-4,2000,80000,96000,60000", csv.get(101), "step 1000: half the warmup");
         assertTrue(Files.size(dir.resolve("schedule.svg")) > 1000);
     }
 
@@ -91,10 +93,12 @@ class ScheduleCommandsTest {
         assertEquals("tfevents", j.at("/runs/1/format").asText());
         List<String> loss = Files.readAllLines(dir.resolve("schedule-train-loss.csv"));
         assertEquals("Step,plm-nano train_loss,plm-nano train_loss (trailing mean 5),plm-nano-cosine train/loss,"
-                + "plm-nano-cosine train/loss (trailing mean 5)", loss.get(0));
+                + "plm-nano-cosine train/loss (trailing mean 5),data phase 2 (x marker),data phase 3 (x marker),"
+                + "data phase 4 (x marker)", loss.get(0));
         assertEquals(901, loss.size());
         List<String> lr = Files.readAllLines(dir.resolve("schedule-lr.csv"));
-        assertEquals("Step,plm-nano lr,plm-nano-cosine lr,schedule wsdc", lr.get(0));
+        assertEquals("Step,plm-nano lr,plm-nano-cosine lr,schedule wsdc,stable (x marker),decay (x marker),"
+                + "constant (x marker)", lr.get(0));
         // rerunning refuses to overwrite
         WorkbenchCliTest.Run again = WorkbenchCliTest.run("replay", "--log", models().resolve("plm-nano").toString(),
                 "--out", dir.toString(), "--formats", "csv");

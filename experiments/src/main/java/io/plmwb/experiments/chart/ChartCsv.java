@@ -11,7 +11,9 @@ import java.util.List;
  *   <li>numeric charts with differing x: long, {@code series,<x title>,<y title>}</li>
  *   <li>category charts: {@code <x title or "category">,<s1>,<s2>,…}</li>
  * </ul>
- * Series columns are "name (y unit)"; a series with a spread adds "name ± (unit)". Numbers are written with full
+ * Series columns are "name (y unit)"; a series with a spread adds "name ± (unit)". Reference lines (markers) are
+ * drawn series too: in wide tables a horizontal line is a column "label (reference)" holding its y in every row and
+ * a vertical line a column "label (x marker)" holding its x; in long tables each line adds two rows, its ends. Numbers are written with full
  * precision ({@link Double#toString}, integers without ".0"); NaN gaps are empty cells.
  */
 public final class ChartCsv {
@@ -56,6 +58,9 @@ public final class ChartCsv {
                     header.add(withUnit(s.name() + " ±", unit));
                 }
             }
+            for (Marker m : spec.markers()) {
+                header.add(markerName(m, unit));
+            }
             row(out, header);
             Series lead = series.get(0);
             double[][] errors = new double[series.size()][];
@@ -70,6 +75,9 @@ public final class ChartCsv {
                     if (errors[k] != null) {
                         cells.add(number(errors[k][i]));
                     }
+                }
+                for (Marker m : spec.markers()) {
+                    cells.add(number(m.value()));
                 }
                 row(out, cells);
             }
@@ -93,8 +101,28 @@ public final class ChartCsv {
                     row(out, cells);
                 }
             }
+            double[] xr = XChartRenderer.range(spec, true);
+            double[] yr = XChartRenderer.range(spec, false);
+            for (Marker m : spec.markers()) {
+                boolean v = m.orientation() == Marker.Orientation.VERTICAL;
+                for (int end = 0; end < 2; end++) {
+                    List<String> cells = new ArrayList<>(List.of(markerName(m, ""),
+                            number(v ? m.value() : xr[end]), number(v ? yr[end] : m.value())));
+                    if (anyError) {
+                        cells.add("");
+                    }
+                    row(out, cells);
+                }
+            }
         }
         return out.toString();
+    }
+
+    /** The column (or series) name of a reference line. */
+    static String markerName(Marker m, String unit) {
+        boolean v = m.orientation() == Marker.Orientation.VERTICAL;
+        String label = m.label().isEmpty() ? (v ? "x = " : "y = ") + number(m.value()) : m.label();
+        return v ? label + " (x marker)" : withUnit(label + " (reference)", unit);
     }
 
     /** A number with full precision: integers as integers, other values via {@link Double#toString}; NaN empty. */

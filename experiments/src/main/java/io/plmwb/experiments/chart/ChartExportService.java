@@ -4,6 +4,7 @@ import de.erichseifert.vectorgraphics2d.VectorGraphics2D;
 import de.erichseifert.vectorgraphics2d.svg.SVGProcessor;
 import de.erichseifert.vectorgraphics2d.util.PageSize;
 import de.rototor.pdfbox.graphics2d.PdfBoxGraphics2D;
+import de.rototor.pdfbox.graphics2d.PdfBoxGraphics2DFontTextDrawer;
 import io.plmwb.engine.io.AtomicFiles;
 import io.plmwb.engine.task.BackgroundTask;
 import io.plmwb.engine.task.TaskContext;
@@ -36,7 +37,6 @@ import org.apache.pdfbox.pdmodel.PDDocumentInformation;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
-import org.knowm.xchart.internal.chartpart.IChart;
 
 /**
  * Writes a {@link ChartSpec} to PNG, SVG, PDF or CSV: the one export path of the GUI and the CLI. Rendering uses
@@ -130,20 +130,24 @@ public final class ChartExportService {
             case PNG -> writePng(spec, options, out);
             case SVG -> writeSvg(spec, options, out);
             case PDF -> writePdf(spec, options, out);
+            case TEX -> out.write(PgfPlots.toTex(spec, options, metadata(spec, options))
+                    .getBytes(StandardCharsets.UTF_8));
             default -> throw new IllegalArgumentException("unsupported format " + format);
         }
     }
 
     /**
-     * XChart draws glyphs as outlines (the file needs no fonts), so the SVG gets a {@code <title>} and a
-     * {@code <desc>} naming the chart, axes, series, categories and markers, for screen readers and search.
+     * SVG with live text: titles, axis titles, tick labels and legend entries are {@code <text>} elements
+     * ({@link LiveTextGraphics2D}), plus a {@code <title>}, a {@code <desc>} and a {@code <metadata>} block. With
+     * figure settings the width and height are in inches and the viewBox in points.
      */
     private static void writeSvg(ChartSpec spec, ExportOptions o, OutputStream out) throws IOException {
+        Page p = Page.of(o);
         VectorGraphics2D g = new VectorGraphics2D();
-        chart(spec, o).paint(g, o.widthPx(), o.heightPx());
+        p.paint(spec, g);
         g.dispose();
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        new SVGProcessor().getDocument(g.getCommands(), new PageSize(0, 0, o.widthPx(), o.heightPx())).writeTo(buf);
+        new SVGProcessor().getDocument(g.getCommands(), new PageSize(0, 0, p.w(), p.h())).writeTo(buf);
         // a dash with no gap is a solid line; some renderers (ImageMagick) reject the zero
         String svg = buf.toString(StandardCharsets.UTF_8).replaceAll("stroke-dasharray:[0-9.]+,0;", "");
         int open = svg.indexOf("<svg");
@@ -151,22 +155,67 @@ public final class ChartExportService {
         if (end < 0) {
             throw new IOException("the SVG back end wrote no <svg> element");
         }
-        String meta = "\n<title>" + xml(XChartRenderer.fullTitle(spec)) + "</title>\n<desc>" + xml(describe(spec))
-                + "</desc>";
-        out.write((svg.substring(0, end + 1) + meta + svg.substring(end + 1)).getBytes(StandardCharsets.UTF_8));
+        String tag = svg.substring(open, end + 1);
+        if (o.figure() != null) {
+            FigureSettings f = o.figure();
+            tag = attr(attr(attr(tag, "width", num(f.widthIn()) + "in"), "height", num(f.heightIn()) + "in"),
+                    "viewBox", "0 0 " + num(p.w()) + " " + num(p.h()));
+        }
+        StringBuilder meta = new StringBuilder("\n<title>").append(xml(XChartRenderer.fullTitle(spec)))
+                .append("</title>\n<desc>").append(xml(describe(spec))).append("</desc>\n<metadata>\n");
+        for (var e : metadata(spec, o).entrySet()) {
+            meta.append("<plmwb:entry xmlns:plmwb=\"https://plmwb.io/ns/figure\" key=\"").append(xml(e.getKey()))
+                    .append("\" value=\"").append(xml(e.getValue())).append("\"/>\n");
+        }
+        meta.append("</metadata>");
+        out.write((svg.substring(0, open) + tag + meta + svg.substring(end + 1)).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String attr(String tag, String name, String value) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s" + name + "=\"[^\"]*\"").matcher(tag);
+        String a = " " + name + "=\"" + value + "\"";
+        if (m.find()) {
+            return tag.substring(0, m.start()) + a + tag.substring(m.end());
+        }
+        return tag.substring(0, 4) + a + tag.substring(4);
+    }
+
+    private static String num(double v) {
+        return TickLabels.plain(Math.round(v * 1000) / 1000.0);
     }
 
     /**
-     * One page of the layout size (1 logical pixel = 1 pt), drawn by pdfbox-graphics2d, with the title and a
-     * description in the document information.
+     * What every exported file records: workbench version, chart id, title, export settings and the chart's
+     * provenance (model and data hashes when the producer gives them).
+     */
+    public static java.util.Map<String, String> metadata(ChartSpec spec, ExportOptions o) {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put("Software", "PLM Workbench " + io.plmwb.engine.EngineInfo.appVersion());
+        m.put("Title", XChartRenderer.fullTitle(spec));
+        m.put("chart-id", spec.id());
+        m.put("figure", o.describe());
+        spec.provenance().forEach(m::putIfAbsent);
+        return m;
+    }
+
+    /**
+     * One page of the layout: with figure settings the page is the figure in points, otherwise the logical size
+     * (1 logical pixel = 1 pt). Text is real text in embedded, subset DejaVu fonts; the metadata goes into the
+     * document information.
      */
     private static void writePdf(ChartSpec spec, ExportOptions o, OutputStream out) throws IOException {
-        try (PDDocument doc = new PDDocument()) {
-            PDPage page = new PDPage(new PDRectangle(o.widthPx(), o.heightPx()));
+        Page p = Page.of(o);
+        try (PDDocument doc = new PDDocument();
+                PdfBoxGraphics2DFontTextDrawer fonts = new PdfBoxGraphics2DFontTextDrawer()) {
+            PDPage page = new PDPage(new PDRectangle((float) p.w(), (float) p.h()));
             doc.addPage(page);
-            PdfBoxGraphics2D g = new PdfBoxGraphics2D(doc, o.widthPx(), o.heightPx());
+            for (Path f : EmbeddedFonts.files()) {
+                fonts.registerFont(f.toFile());
+            }
+            PdfBoxGraphics2D g = new PdfBoxGraphics2D(doc, (float) p.w(), (float) p.h());
+            g.setFontTextDrawer(fonts);
             try {
-                chart(spec, o).paint(g, o.widthPx(), o.heightPx());
+                p.paint(spec, g);
             } finally {
                 g.dispose();
             }
@@ -177,7 +226,35 @@ public final class ChartExportService {
             info.setTitle(XChartRenderer.fullTitle(spec));
             info.setSubject(describe(spec));
             info.setCreator("PLM Workbench");
+            info.setProducer("PLM Workbench " + io.plmwb.engine.EngineInfo.appVersion());
+            for (var e : metadata(spec, o).entrySet()) {
+                if (!e.getKey().equals("Title")) {
+                    info.setCustomMetadataValue(e.getKey(), e.getValue());
+                }
+            }
             doc.save(out);
+        }
+    }
+
+    /** The layout of an export: page size in points or logical pixels, the integer layout size and the style. */
+    record Page(double w, double h, int lw, int lh, XChartRenderer.Style style) {
+        static Page of(ExportOptions o) {
+            FigureSettings f = o.figure();
+            if (f == null) {
+                return new Page(o.widthPx(), o.heightPx(), o.widthPx(), o.heightPx(), XChartRenderer.Style.DEFAULT);
+            }
+            // one layout unit = base font / 13 pt, so every size of the default layout (axis titles 13) scales alike
+            double unit = f.fontPt() / 13.0;
+            return new Page(f.widthPt(), f.heightPt(), (int) Math.round(f.widthPt() / unit),
+                    (int) Math.round(f.heightPt() / unit), XChartRenderer.Style.of(f));
+        }
+
+        /** Paints the chart so that it fills {@code w × h} units of {@code g}. */
+        void paint(ChartSpec spec, Graphics2D g) {
+            java.awt.geom.AffineTransform saved = g.getTransform();
+            g.scale(w / lw, h / lh);
+            XChartRenderer.render(spec, lw, lh, style).paint(g, lw, lh);
+            g.setTransform(saved);
         }
     }
 
@@ -205,9 +282,6 @@ public final class ChartExportService {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
-    private static IChart chart(ChartSpec spec, ExportOptions o) {
-        return XChartRenderer.render(spec, o.widthPx(), o.heightPx());
-    }
 
     /**
      * Paints at the logical size scaled by dpi/96 and records the DPI in the PNG's pHYs chunk. (XChart's own
@@ -215,7 +289,7 @@ public final class ChartExportService {
      * millimetres per dot, so it is not used.)
      */
     private static void writePng(ChartSpec spec, ExportOptions o, OutputStream out) throws IOException {
-        IChart chart = chart(spec, o);
+        Page p = Page.of(o);
         BufferedImage image = new BufferedImage(o.pixelWidth(), o.pixelHeight(), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {
@@ -225,8 +299,8 @@ public final class ChartExportService {
             g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
             g.setRenderingHint(RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
             g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
-            g.scale(image.getWidth() / (double) o.widthPx(), image.getHeight() / (double) o.heightPx());
-            chart.paint(g, o.widthPx(), o.heightPx());
+            g.scale(image.getWidth() / p.w(), image.getHeight() / p.h());
+            p.paint(spec, g);
         } finally {
             g.dispose();
         }
@@ -246,12 +320,27 @@ public final class ChartExportService {
             phys.setAttribute("pixelsPerUnitYAxis", perMetre);
             phys.setAttribute("unitSpecifier", "meter");
             root.appendChild(phys);
+            IIOMetadataNode text = new IIOMetadataNode("tEXt");
+            for (var e : metadata(spec, o).entrySet()) {
+                IIOMetadataNode entry = new IIOMetadataNode("tEXtEntry");
+                entry.setAttribute("keyword", e.getKey());
+                entry.setAttribute("value", latin1(e.getValue()));
+                text.appendChild(entry);
+            }
+            root.appendChild(text);
             meta.mergeTree(pngFormat, root);
             writer.setOutput(ios);
             writer.write(null, new IIOImage(image, null, meta), param);
         } finally {
             writer.dispose();
         }
+    }
+
+    /** tEXt chunks are Latin-1: other characters become '?'. */
+    private static String latin1(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        s.codePoints().forEach(c -> b.append(c < 256 && c != 0 ? (char) c : '?'));
+        return b.toString();
     }
 
     private static void refuseExisting(Path file, ExportOptions options) throws ChartExportException {

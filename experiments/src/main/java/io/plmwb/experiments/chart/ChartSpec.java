@@ -25,8 +25,10 @@ public final class ChartSpec {
     private final LegendPosition legendPosition;
     private final List<Marker> markers;
     private final HeatMatrix heat;
+    private final java.util.Map<String, String> provenance;
 
     private ChartSpec(Builder b) {
+        this.provenance = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(b.provenance));
         this.heat = b.heat;
         this.id = b.id;
         this.title = b.title;
@@ -85,6 +87,14 @@ public final class ChartSpec {
         return markers;
     }
 
+    /**
+     * Where the data comes from, written into every exported file's metadata: e.g. "model" → a path, "model-sha256",
+     * "data-sha256", "settings". Insertion order; empty when the producer records none.
+     */
+    public java.util.Map<String, String> provenance() {
+        return provenance;
+    }
+
     /** The matrix of a {@link ChartKind#HEATMAP} chart, empty for the other kinds. */
     public Optional<HeatMatrix> heat() {
         return Optional.ofNullable(heat);
@@ -111,6 +121,7 @@ public final class ChartSpec {
         series.forEach(b::addSeries);
         markers.forEach(b::addMarker);
         b.heat = heat;
+        b.provenance.putAll(provenance);
         return b;
     }
 
@@ -132,6 +143,7 @@ public final class ChartSpec {
         private LegendPosition legendPosition = LegendPosition.RIGHT;
         private final List<Marker> markers = new ArrayList<>();
         private HeatMatrix heat;
+        private final java.util.Map<String, String> provenance = new java.util.LinkedHashMap<>();
 
         private Builder(String id, ChartKind kind) {
             if (id == null || id.isBlank()) {
@@ -179,6 +191,15 @@ public final class ChartSpec {
 
         public Builder addMarker(Marker marker) {
             markers.add(Objects.requireNonNull(marker, "marker"));
+            return this;
+        }
+
+        /** Records one provenance entry (model or data hash, settings); a blank key is refused. */
+        public Builder provenance(String key, String value) {
+            if (key == null || key.isBlank()) {
+                throw new IllegalArgumentException("chart '" + id + "': provenance key must not be blank");
+            }
+            provenance.put(key.strip(), Objects.requireNonNull(value, "value"));
             return this;
         }
 

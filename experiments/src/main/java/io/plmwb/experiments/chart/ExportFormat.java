@@ -7,7 +7,14 @@ public enum ExportFormat {
     PNG("png", "PNG image"),
     SVG("svg", "SVG vector image"),
     PDF("pdf", "PDF document"),
-    CSV("csv", "CSV data (the series drawn)");
+    CSV("csv", "CSV data (the series drawn)"),
+    /** pgfplots source with the data inline, for LaTeX; not among {@link #standard()}. */
+    TEX("tex", "pgfplots LaTeX figure (data inline)");
+
+    /** The formats written when none are chosen: PNG, SVG, PDF and CSV. */
+    public static java.util.List<ExportFormat> standard() {
+        return java.util.List.of(PNG, SVG, PDF, CSV);
+    }
 
     private final String extension;
     private final String description;
@@ -34,7 +41,7 @@ public enum ExportFormat {
                 return f;
             }
         }
-        throw new IllegalArgumentException("unknown export format '" + name + "'; use one of png, svg, pdf, csv");
+        throw new IllegalArgumentException("unknown export format '" + name + "'; use one of png, svg, pdf, csv, tex");
     }
 
     /** The format a file name's extension names (case-insensitive), or null. */

@@ -27,7 +27,14 @@ final class HeatMapPainter implements IChart {
     private final int width;
     private final int height;
 
+    private final XChartRenderer.Style st;
+
     HeatMapPainter(ChartSpec spec, int width, int height) {
+        this(spec, width, height, XChartRenderer.Style.DEFAULT);
+    }
+
+    HeatMapPainter(ChartSpec spec, int width, int height, XChartRenderer.Style st) {
+        this.st = st;
         this.spec = spec;
         this.m = spec.heat().orElseThrow();
         this.width = width;
@@ -36,22 +43,22 @@ final class HeatMapPainter implements IChart {
 
     @Override
     public void paint(Graphics2D g, int w, int h) {
-        Font tick = new Font(XChartRenderer.FONT_FAMILY, Font.PLAIN, 11);
-        Font axis = new Font(XChartRenderer.FONT_FAMILY, Font.PLAIN, 13);
+        Font tick = st.font(Font.PLAIN, 11);
+        Font axis = st.font(Font.PLAIN, 13);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, w, h);
         FontMetrics fm = g.getFontMetrics(tick);
         FontMetrics am = g.getFontMetrics(axis);
         List<String> rowLabels = m.yLabels();
-        int rowStep = Math.max(1, (int) Math.ceil(m.rows() / Math.max(1.0, (h - 80) / (fm.getHeight() + 1.0))));
+        int rowStep = Math.max(1, (int) Math.ceil(m.rows() / Math.max(1.0, (h - st.ipx(80)) / (fm.getHeight() + 1.0))));
         int labelW = 0;
         for (int r = 0; r < m.rows(); r += rowStep) {
             labelW = Math.max(labelW, fm.stringWidth(rowLabels.get(r)));
         }
-        int left = 12 + am.getHeight() + 6 + labelW + 6;
-        int right = 12 + 16 + 8 + fm.stringWidth("0.000") + 8;
-        int top = 8;
-        int bottom = 12 + am.getHeight() + fm.getHeight() + 8;
+        int left = st.ipx(12) + am.getHeight() + st.ipx(6) + labelW + st.ipx(6);
+        int right = st.ipx(12 + 16 + 8) + fm.stringWidth("0.000") + st.ipx(8);
+        int top = st.ipx(8);
+        int bottom = st.ipx(12) + am.getHeight() + fm.getHeight() + st.ipx(8);
         int pw = Math.max(10, w - left - right);
         int ph = Math.max(10, h - top - bottom);
         double cw = pw / (double) m.columns();
@@ -74,7 +81,7 @@ final class HeatMapPainter implements IChart {
             g.drawImage(img, left, top, pw, ph, null);
         }
         g.setColor(new Color(0x55, 0x55, 0x55));
-        g.setStroke(new BasicStroke(1f));
+        g.setStroke(new BasicStroke(st.px(1)));
         g.drawRect(left, top, pw, ph);
         // row labels
         g.setFont(tick);
@@ -82,46 +89,46 @@ final class HeatMapPainter implements IChart {
         for (int r = 0; r < m.rows(); r += rowStep) {
             String s = rowLabels.get(r);
             double cy = top + ph - (r + 0.5) * rh;
-            g.drawString(s, left - 6 - fm.stringWidth(s), (float) (cy + fm.getAscent() / 2.0 - 1));
+            g.drawString(s, left - st.ipx(6) - fm.stringWidth(s), (float) (cy + fm.getAscent() / 2.0 - 1));
         }
         // column ticks: labels when they fit, else indices at a round step
-        int maxLabels = Math.max(1, pw / 40);
+        int maxLabels = Math.max(1, (int) (pw / (40 * st.k())));
         boolean useLabels = m.columns() <= maxLabels && m.xLabels().stream().mapToInt(fm::stringWidth).max()
                 .orElse(0) <= cw - 2;
-        int step = useLabels ? 1 : niceStep(m.columns(), Math.max(1, pw / 60));
+        int step = useLabels ? 1 : niceStep(m.columns(), Math.max(1, (int) (pw / (60 * st.k()))));
         for (int c = 0; c < m.columns(); c += step) {
             String s = useLabels ? m.xLabels().get(c) : Integer.toString(c);
             double cx = left + (c + 0.5) * cw;
-            g.drawLine((int) cx, top + ph, (int) cx, top + ph + 3);
-            g.drawString(s, (float) (cx - fm.stringWidth(s) / 2.0), top + ph + 4 + fm.getAscent());
+            g.draw(new java.awt.geom.Line2D.Double(cx, top + ph, cx, top + ph + st.px(3)));
+            g.drawString(s, (float) (cx - fm.stringWidth(s) / 2.0), top + ph + st.px(4) + fm.getAscent());
         }
         // axis titles
         g.setFont(axis);
         String xt = spec.xAxis().title();
-        g.drawString(xt, (float) (left + (pw - am.stringWidth(xt)) / 2.0), h - 10);
+        g.drawString(xt, (float) (left + (pw - am.stringWidth(xt)) / 2.0), h - st.px(10));
         String yt = spec.yAxis().title();
         AffineTransform saved = g.getTransform();
-        g.translate(12 + am.getAscent(), top + (ph + am.stringWidth(yt)) / 2.0);
+        g.translate(st.px(12) + am.getAscent(), top + (ph + am.stringWidth(yt)) / 2.0);
         g.rotate(-Math.PI / 2);
         g.drawString(yt, 0, 0);
         g.setTransform(saved);
         // colour bar
-        int bx = w - right + 12;
+        int bx = w - right + st.ipx(12);
         int steps = 64;
         for (int i = 0; i < steps; i++) {
             double u = i / (double) (steps - 1);
             g.setColor(new Color(HeatColors.rgb(m.scale(), u)));
             double y0 = top + ph - (i + 1) * ph / (double) steps;
-            g.fill(new Rectangle2D.Double(bx, y0, 16, ph / (double) steps + 0.5));
+            g.fill(new Rectangle2D.Double(bx, y0, st.ipx(16), ph / (double) steps + 0.5));
         }
         g.setColor(new Color(0x55, 0x55, 0x55));
-        g.drawRect(bx, top, 16, ph);
+        g.drawRect(bx, top, st.ipx(16), ph);
         g.setFont(tick);
         g.setColor(INK);
-        g.drawString(ChartCsv.number(round(m.max())), bx + 20, top + fm.getAscent());
-        g.drawString(ChartCsv.number(round(m.min())), bx + 20, top + ph);
+        g.drawString(ChartCsv.number(round(m.max())), bx + st.ipx(20), top + fm.getAscent());
+        g.drawString(ChartCsv.number(round(m.min())), bx + st.ipx(20), top + ph);
         if (m.scale() == HeatMatrix.Scale.DIVERGING) {
-            g.drawString(ChartCsv.number(round((m.min() + m.max()) / 2)), bx + 20,
+            g.drawString(ChartCsv.number(round((m.min() + m.max()) / 2)), bx + st.ipx(20),
                     (float) (top + ph / 2.0 + fm.getAscent() / 2.0));
         }
     }

@@ -152,8 +152,10 @@ class ChartExportServiceTest {
         BufferedImage img = ImageIO.read(dir.resolve("lr.png").toFile());
         assertEquals(500, img.getWidth());
         List<String> csv = Files.readAllLines(dir.resolve("lr.csv"));
-        assertEquals(List.of("Step,cosine,cosine ±,constant", "1,1.0E-5,0,3.0E-4", "10,3.0E-4,1.0E-5,3.0E-4",
-                "100,,,3.0E-4", "1000,2.0E-4,1.0E-5,3.0E-4", "10000,1.0E-5,0,3.0E-4"), csv);
+        // the drawn reference lines are columns too: the vertical marker's x, the horizontal one's y
+        assertEquals(List.of("Step,cosine,cosine ±,constant,warm-up end (x marker),floor (reference)",
+                "1,1.0E-5,0,3.0E-4,100,1.0E-4", "10,3.0E-4,1.0E-5,3.0E-4,100,1.0E-4", "100,,,3.0E-4,100,1.0E-4",
+                "1000,2.0E-4,1.0E-5,3.0E-4,100,1.0E-4", "10000,1.0E-5,0,3.0E-4,100,1.0E-4"), csv);
         assertTrue(Files.readString(dir.resolve("lr.svg")).contains("warm-up end"));
     }
 
@@ -192,8 +194,8 @@ class ChartExportServiceTest {
             assertTrue(Files.size(service.export(spec, f, dir.resolve("wins." + f.extension()),
                     ExportOptions.defaults())) > 0);
         }
-        assertEquals(List.of("Round,policy A (%),policy A ± (%),policy B (%)", "r1,52.5,2.1,47.5", "r2,,,50",
-                "r3,61,1.8,39"), Files.readAllLines(dir.resolve("wins.csv")));
+        assertEquals(List.of("Round,policy A (%),policy A ± (%),policy B (%),parity (reference) (%)",
+                "r1,52.5,2.1,47.5,50", "r2,,,50,50", "r3,61,1.8,39,50"), Files.readAllLines(dir.resolve("wins.csv")));
         assertEquals(ExportFormat.SVG, ExportFormat.parse(" SVG "));
         assertThrows(IllegalArgumentException.class, () -> ExportFormat.parse("jpeg"));
     }
@@ -325,7 +327,7 @@ class ChartExportServiceTest {
                         .addSeries(Series.xy("silu", new double[] {0, 1, 2, 3, 4, 5},
                                 new double[] {5, 6, 8, 7, 9, 8}).lineStyle(LineStyle.DOTTED).build())
                         .legend(true, LegendPosition.INSIDE_TOP_LEFT).build())) {
-            List<Path> written = service.exportAll(spec, out, spec.id(), List.of(ExportFormat.values()), o);
+            List<Path> written = service.exportAll(spec, out, spec.id(), ExportFormat.standard(), o);
             assertEquals(4, written.size());
         }
     }

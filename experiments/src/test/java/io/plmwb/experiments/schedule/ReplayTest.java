@@ -35,7 +35,8 @@ class ReplayTest {
         String csv = ChartCsv.toCsv(loss);
         String[] lines = csv.split("\n");
         assertEquals("Step,plm-nano train_loss,plm-nano train_loss (EMA 0.9),plm-nano-cosine train_loss,"
-                + "plm-nano-cosine train_loss (EMA 0.9)", lines[0]);
+                + "plm-nano-cosine train_loss (EMA 0.9),data phase 2 (x marker),data phase 3 (x marker),"
+                + "data phase 4 (x marker)", lines[0]);
         assertEquals(901, lines.length);
         double[] smoothed = Smoothing.tensorBoardEma(wsdc.column("train_loss"), 0.9);
         String[] last = lines[900].split(",");

@@ -7,6 +7,7 @@ import io.plmwb.experiments.chart.ChartExportService;
 import io.plmwb.experiments.chart.ChartSpec;
 import io.plmwb.experiments.chart.ExportFormat;
 import io.plmwb.experiments.chart.ExportOptions;
+import io.plmwb.experiments.chart.FigureSettings;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -58,6 +59,25 @@ public final class ChartExportViewModel {
     private final StringBinding validation;
     private final BooleanBinding canExport;
     private final StringBinding pixelSize;
+    /** "pixels" for the logical-pixel layout, a preset name, or {@link #CUSTOM_FIGURE}. */
+    private final StringProperty size = new SimpleStringProperty(this, "size", PIXELS);
+    private final javafx.beans.property.DoubleProperty figureWidth =
+            new javafx.beans.property.SimpleDoubleProperty(this, "figureWidth", 3.25);
+    private final javafx.beans.property.DoubleProperty figureHeight =
+            new javafx.beans.property.SimpleDoubleProperty(this, "figureHeight", 2.4);
+    private final ObjectProperty<FigureSettings.Unit> unit =
+            new SimpleObjectProperty<>(this, "unit", FigureSettings.Unit.IN);
+    private final javafx.beans.property.DoubleProperty fontPt =
+            new javafx.beans.property.SimpleDoubleProperty(this, "fontPt", 8);
+    private final ObjectProperty<FigureSettings.Family> family =
+            new SimpleObjectProperty<>(this, "family", FigureSettings.Family.SANS);
+    private final javafx.beans.binding.ObjectBinding<byte[]> preview;
+
+    /** The size choice for the logical-pixel layout (the app's default). */
+    public static final String PIXELS = "pixels";
+    /** The size choice for a figure with its own width, height and font. */
+    public static final String CUSTOM_FIGURE = "custom figure";
+    private boolean applyingPreset;
     private Path defaultDirectory = Path.of(System.getProperty("user.home", "."));
 
     /** A view model exporting through a new {@link ChartExportService} on {@code executor}. */
@@ -68,7 +88,39 @@ public final class ChartExportViewModel {
     public ChartExportViewModel(ChartExportService service, TaskExecutor executor) {
         this.service = Objects.requireNonNull(service, "service");
         this.executor = Objects.requireNonNull(executor, "executor");
-        validation = Bindings.createStringBinding(this::validate, spec, width, height, dpi, target, running);
+        validation = Bindings.createStringBinding(this::validate, spec, width, height, dpi, target, running, size,
+                figureWidth, figureHeight, unit, fontPt, family);
+        preview = Bindings.createObjectBinding(this::renderPreview, spec, width, height, dpi, size, figureWidth,
+                figureHeight, unit, fontPt, family);
+        size.addListener((obs, old, now) -> {
+            if (now != null && FigureSettings.presets().containsKey(now)) {
+                applyingPreset = true;
+                FigureSettings f = FigureSettings.preset(now);
+                figureWidth.set(round3(unit.get().fromInches(f.widthIn())));
+                figureHeight.set(round3(unit.get().fromInches(f.heightIn())));
+                fontPt.set(f.fontPt());
+                family.set(f.family());
+                dpi.set(f.dpi());
+                applyingPreset = false;
+            }
+        });
+        javafx.beans.InvalidationListener edited = obs -> {
+            if (!applyingPreset && FigureSettings.presets().containsKey(size.get())) {
+                size.set(CUSTOM_FIGURE);
+            }
+        };
+        figureHeight.addListener(edited);
+        figureWidth.addListener(edited);
+        fontPt.addListener(edited);
+        family.addListener(edited);
+        unit.addListener((obs, old, now) -> {
+            if (old != null && now != null) {
+                applyingPreset = true;
+                figureWidth.set(round3(now.fromInches(old.toInches(figureWidth.get()))));
+                figureHeight.set(round3(now.fromInches(old.toInches(figureHeight.get()))));
+                applyingPreset = false;
+            }
+        });
         canExport = Bindings.createBooleanBinding(() -> validation.get().isEmpty(), validation);
         pixelSize = Bindings.createStringBinding(() -> {
             try {
@@ -77,7 +129,7 @@ public final class ChartExportViewModel {
             } catch (IllegalArgumentException e) {
                 return "";
             }
-        }, width, height, dpi);
+        }, width, height, dpi, size, figureWidth, figureHeight, unit);
         format.addListener((obs, old, now) -> {
             if (now != null) {
                 target.set(withExtension(target.get(), now));
@@ -202,7 +254,84 @@ public final class ChartExportViewModel {
 
     /** The options the current settings give; throws {@link IllegalArgumentException} when they are invalid. */
     public ExportOptions options() {
-        return new ExportOptions(width.get(), height.get(), dpi.get(), overwrite.get());
+        if (!usesFigure()) {
+            return new ExportOptions(width.get(), height.get(), dpi.get(), overwrite.get());
+        }
+        return ExportOptions.of(figure(), overwrite.get());
+    }
+
+    /** True unless the logical-pixel layout is chosen. */
+    public boolean usesFigure() {
+        return !PIXELS.equals(size.get());
+    }
+
+    /** The figure the fields describe (throws {@link IllegalArgumentException} when invalid). */
+    public FigureSettings figure() {
+        return FigureSettings.of(figureWidth.get(), figureHeight.get(), unit.get(), fontPt.get(), family.get(),
+                dpi.get());
+    }
+
+    /** The size choices: pixels, the presets, custom figure. */
+    public static java.util.List<String> sizeChoices() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        out.add(PIXELS);
+        out.addAll(FigureSettings.presets().keySet());
+        out.add(CUSTOM_FIGURE);
+        return out;
+    }
+
+    public StringProperty sizeProperty() {
+        return size;
+    }
+
+    public javafx.beans.property.DoubleProperty figureWidthProperty() {
+        return figureWidth;
+    }
+
+    public javafx.beans.property.DoubleProperty figureHeightProperty() {
+        return figureHeight;
+    }
+
+    public ObjectProperty<FigureSettings.Unit> unitProperty() {
+        return unit;
+    }
+
+    public javafx.beans.property.DoubleProperty fontPtProperty() {
+        return fontPt;
+    }
+
+    public ObjectProperty<FigureSettings.Family> familyProperty() {
+        return family;
+    }
+
+    /**
+     * A PNG of the chart as the current settings lay it out, at a screen resolution (at most 96 DPI, at most about
+     * 560 pixels wide), or null when there is no chart or the settings are invalid.
+     */
+    public javafx.beans.binding.ObjectBinding<byte[]> previewPng() {
+        return preview;
+    }
+
+    private byte[] renderPreview() {
+        ChartSpec s = spec.get();
+        if (s == null) {
+            return null;
+        }
+        try {
+            ExportOptions o = options();
+            double inches = o.figure() != null ? o.figure().widthIn() : o.widthPx() / (double) ExportOptions.BASE_DPI;
+            int screenDpi = (int) Math.max(48, Math.min(96, Math.floor(560 / inches)));
+            ExportOptions shown = o.withDpi(screenDpi);
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            service.write(s, ExportFormat.PNG, shown, out);
+            return out.toByteArray();
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            return null;
+        }
+    }
+
+    private static double round3(double v) {
+        return Math.round(v * 1000) / 1000.0;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.plmwb.views.chart;
 
 import io.plmwb.experiments.chart.ExportFormat;
+import io.plmwb.experiments.chart.FigureSettings;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -27,7 +28,8 @@ import javafx.stage.Window;
 import javafx.util.StringConverter;
 
 /**
- * The export dialog: format, layout size, DPI and file, all bound to a {@link ChartExportViewModel}. "Export" asks
+ * The export dialog: format, size (the logical-pixel layout, a figure preset or a custom figure in in/cm/pt with its
+ * font), DPI, file and a preview of the chart at that size, all bound to a {@link ChartExportViewModel}. "Export" asks
  * before replacing an existing file, then starts the export and closes; the view model reports the outcome.
  */
 public final class ExportDialog extends Dialog<ButtonType> {
@@ -40,6 +42,7 @@ public final class ExportDialog extends Dialog<ButtonType> {
     private final ObjectProperty<Integer> widthObject;
     private final ObjectProperty<Integer> heightObject;
     private final ObjectProperty<Integer> dpiObject;
+    private javafx.beans.value.ChangeListener<byte[]> previewListener;
 
     public ExportDialog(ChartExportViewModel model, Window owner) {
         this.model = model;
@@ -52,7 +55,7 @@ public final class ExportDialog extends Dialog<ButtonType> {
         setResizable(true);
 
         ChoiceBox<ExportFormat> format = new ChoiceBox<>();
-        format.getItems().setAll(ExportFormat.values());
+        format.getItems().setAll(ExportFormat.values()); // TEX too: it is only off the default lists
         format.setConverter(new StringConverter<>() {
             @Override
             public String toString(ExportFormat f) {
@@ -79,6 +82,38 @@ public final class ExportDialog extends Dialog<ButtonType> {
         width.getValueFactory().valueProperty().bindBidirectional(widthObject);
         height.getValueFactory().valueProperty().bindBidirectional(heightObject);
         dpi.getValueFactory().valueProperty().bindBidirectional(dpiObject);
+        ChoiceBox<String> size = new ChoiceBox<>();
+        size.getItems().setAll(ChartExportViewModel.sizeChoices());
+        size.valueProperty().bindBidirectional(model.sizeProperty());
+        size.setId("export-size");
+        Spinner<Double> figW = doubleSpinner(0.1, 5000, 0.25, model.figureWidthProperty(), "export-figure-width");
+        Spinner<Double> figH = doubleSpinner(0.1, 5000, 0.25, model.figureHeightProperty(), "export-figure-height");
+        ChoiceBox<FigureSettings.Unit> unit = new ChoiceBox<>();
+        unit.getItems().setAll(FigureSettings.Unit.values());
+        unit.valueProperty().bindBidirectional(model.unitProperty());
+        unit.setId("export-unit");
+        Spinner<Double> font = doubleSpinner(4, 72, 0.5, model.fontPtProperty(), "export-font");
+        ChoiceBox<FigureSettings.Family> family = new ChoiceBox<>();
+        family.getItems().setAll(FigureSettings.Family.values());
+        family.valueProperty().bindBidirectional(model.familyProperty());
+        family.setId("export-family");
+        HBox figureRow = new HBox(6, figW, new Label("×"), figH, unit);
+        HBox fontRow = new HBox(6, font, new Label("pt"), family);
+        HBox pxRow = new HBox(6, width, new Label("×"), height, new Label("px"));
+        javafx.beans.binding.BooleanBinding pixelsMode = model.sizeProperty().isEqualTo(ChartExportViewModel.PIXELS);
+        figureRow.disableProperty().bind(pixelsMode);
+        fontRow.disableProperty().bind(pixelsMode);
+        pxRow.disableProperty().bind(pixelsMode.not());
+        javafx.scene.image.ImageView preview = new javafx.scene.image.ImageView();
+        preview.setId("export-preview");
+        preview.setPreserveRatio(true);
+        preview.setFitWidth(560);
+        preview.setFitHeight(360);
+        javafx.beans.value.ChangeListener<byte[]> show = (obs, old, png) -> preview.setImage(png == null ? null
+                : new javafx.scene.image.Image(new java.io.ByteArrayInputStream(png)));
+        previewListener = show;
+        model.previewPng().addListener(new javafx.beans.value.WeakChangeListener<>(show));
+        show.changed(null, null, model.previewPng().get());
         Label pixels = new Label();
         pixels.textProperty().bind(model.pixelSizeText());
         pixels.disableProperty().bind(model.formatProperty().isNotEqualTo(ExportFormat.PNG));
@@ -107,11 +142,14 @@ public final class ExportDialog extends Dialog<ButtonType> {
         grid.getColumnConstraints().get(1).setHgrow(Priority.ALWAYS);
         int r = 0;
         grid.addRow(r++, fieldLabel("Format"), format);
-        grid.addRow(r++, fieldLabel("Width (px)"), width);
-        grid.addRow(r++, fieldLabel("Height (px)"), height);
+        grid.addRow(r++, fieldLabel("Size"), size);
+        grid.addRow(r++, fieldLabel("Figure"), figureRow);
+        grid.addRow(r++, fieldLabel("Font"), fontRow);
+        grid.addRow(r++, fieldLabel("Layout (px)"), pxRow);
         grid.addRow(r++, fieldLabel("DPI (PNG)"), new HBox(8, dpi, pixels));
         grid.addRow(r++, fieldLabel("File"), fileRow);
-        grid.add(problem, 0, r, 2, 1);
+        grid.add(problem, 0, r++, 2, 1);
+        grid.add(preview, 0, r, 2, 1);
         getDialogPane().setContent(grid);
         getDialogPane().setMinWidth(600);
         getDialogPane().getButtonTypes().setAll(EXPORT, ButtonType.CANCEL);
@@ -165,6 +203,27 @@ public final class ExportDialog extends Dialog<ButtonType> {
             // the platform save dialog has already asked about replacing the file
             model.overwriteProperty().set(chosen.exists());
         }
+    }
+
+    private static Spinner<Double> doubleSpinner(double min, double max, double step,
+            javafx.beans.property.DoubleProperty value, String id) {
+        SpinnerValueFactory.DoubleSpinnerValueFactory f = new SpinnerValueFactory.DoubleSpinnerValueFactory(min, max,
+                value.get(), step);
+        Spinner<Double> s = new Spinner<>(f);
+        s.setEditable(true);
+        s.setPrefWidth(95);
+        s.setId(id);
+        f.valueProperty().addListener((obs, old, now) -> {
+            if (now != null && now != value.get()) {
+                value.set(now);
+            }
+        });
+        value.addListener((obs, old, now) -> {
+            if (now.doubleValue() != f.getValue()) {
+                f.setValue(now.doubleValue());
+            }
+        });
+        return s;
     }
 
     private static Spinner<Integer> spinner(int min, int max, int step) {

@@ -12,6 +12,8 @@ import io.plmwb.engine.task.TaskState;
 import io.plmwb.experiments.chart.ChartExportService;
 import io.plmwb.experiments.chart.ChartSpec;
 import io.plmwb.experiments.chart.ExportFormat;
+import io.plmwb.experiments.chart.ExportOptions;
+import io.plmwb.experiments.chart.FigureSettings;
 import io.plmwb.experiments.chart.ParameterBreakdownChart;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -33,6 +35,40 @@ class ChartExportViewModelTest {
         vm.setDefaultDirectory(dir);
         vm.specProperty().set(DEMO);
         return vm;
+    }
+
+    @Test
+    void figurePresetsSetThePhysicalSizeAndThePreviewFollows() throws Exception {
+        ChartExportViewModel vm = model();
+        assertFalse(vm.usesFigure(), "the logical-pixel layout stays the default");
+        assertEquals(ExportOptions.defaults(), vm.options());
+        vm.sizeProperty().set("single-column");
+        assertTrue(vm.usesFigure());
+        assertEquals(3.25, vm.figureWidthProperty().get(), 1e-9);
+        assertEquals(8, vm.fontPtProperty().get(), 1e-9);
+        ExportOptions o = vm.options();
+        assertEquals(FigureSettings.preset("single-column"), o.figure());
+        assertEquals(975, o.pixelWidth());
+        assertEquals("975 × 720 px", vm.pixelSizeText().get());
+        BufferedImage shown = ImageIO.read(new java.io.ByteArrayInputStream(vm.previewPng().get()));
+        assertEquals(Math.round(3.25 * 96), shown.getWidth(), "the preview is the figure at screen size");
+        vm.unitProperty().set(FigureSettings.Unit.CM);
+        assertEquals(8.255, vm.figureWidthProperty().get(), 1e-9);
+        assertEquals("single-column", vm.sizeProperty().get(), "a unit change keeps the preset");
+        vm.fontPtProperty().set(10);
+        assertEquals(ChartExportViewModel.CUSTOM_FIGURE, vm.sizeProperty().get());
+        assertEquals(10, vm.options().figure().fontPt(), 1e-9);
+        assertEquals(3.25, vm.options().figure().widthIn(), 1e-9);
+        vm.figureWidthProperty().set(0.5);
+        assertTrue(vm.validationMessage().get().contains("figure size"), vm.validationMessage().get());
+        assertNull(vm.previewPng().get());
+        vm.figureWidthProperty().set(16.51);
+        vm.formatProperty().set(ExportFormat.PDF);
+        var handle = vm.export().orElseThrow();
+        assertEquals(TaskState.SUCCEEDED, handle.state());
+        try (var doc = org.apache.pdfbox.Loader.loadPDF(vm.lastWrittenProperty().get().toFile())) {
+            assertEquals(6.5 * 72, doc.getPage(0).getMediaBox().getWidth(), 0.01);
+        }
     }
 
     @Test

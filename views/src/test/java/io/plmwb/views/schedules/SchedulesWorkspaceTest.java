@@ -160,7 +160,8 @@ class SchedulesWorkspaceTest {
         waitFor(() -> Files.exists(target));
         List<String> lines = Files.readAllLines(target);
         assertEquals("Tokens,plm-nano train_loss,plm-nano train_loss (centred mean 10),plm-nano-cosine train_loss,"
-                + "plm-nano-cosine train_loss (centred mean 10)", lines.get(0));
+                + "plm-nano-cosine train_loss (centred mean 10),data phase 2 (x marker),data phase 3 (x marker),"
+                + "data phase 4 (x marker)", lines.get(0));
         assertEquals(901, lines.size());
     }
 
