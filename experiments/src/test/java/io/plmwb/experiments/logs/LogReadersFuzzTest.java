@@ -1,7 +1,7 @@
 package io.plmwb.experiments.logs;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.plmwb.experiments.fuzz.FuzzSupport;
+import io.plmwb.engine.fuzz.FuzzSupport;
 import java.io.IOException;
 import java.nio.file.Path;
 

@@ -1,7 +1,7 @@
 package io.plmwb.experiments.rounds;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.plmwb.experiments.fuzz.FuzzSupport;
+import io.plmwb.engine.fuzz.FuzzSupport;
 
 /** Jazzer targets for the round importers: AlpacaEval, Arena-Hard and the native rounds JSONL. */
 class RoundReadersFuzzTest {

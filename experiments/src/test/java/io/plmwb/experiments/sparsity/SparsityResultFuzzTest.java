@@ -1,7 +1,7 @@
 package io.plmwb.experiments.sparsity;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.plmwb.experiments.fuzz.FuzzSupport;
+import io.plmwb.engine.fuzz.FuzzSupport;
 
 /** Jazzer target for saved sparsity results. */
 class SparsityResultFuzzTest {

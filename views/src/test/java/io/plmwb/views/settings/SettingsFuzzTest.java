@@ -1,7 +1,7 @@
 package io.plmwb.views.settings;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.plmwb.views.fuzz.FuzzSupport;
+import io.plmwb.engine.fuzz.FuzzSupport;
 import java.nio.file.Files;
 
 /**
