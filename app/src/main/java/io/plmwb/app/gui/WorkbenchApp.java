@@ -85,7 +85,7 @@ public class WorkbenchApp extends Application {
             }
             default -> null;
         };
-        mainModel = new MainViewModel(store, settings, executor, router);
+        mainModel = new MainViewModel(store, settings, executor, router, io.plmwb.views.common.Dialogs.service());
         models.followRecent(mainModel.recentFiles());
 
         Map<WorkspaceId, Workspace> workspaces = new EnumMap<>(WorkspaceId.class);

@@ -117,4 +117,13 @@ class ArchitectureRulesTest {
     void appPackagesHaveNoCycles() {
         slices().matching("io.plmwb.app.(*)..").should().beFreeOfCycles().check(classes);
     }
+
+    @Test
+    void viewModelsTouchNoSceneGraphAndNoStaticDialogs() {
+        noClasses().that().resideInAPackage("io.plmwb.views..").and().haveSimpleNameEndingWith("ViewModel")
+                .should().dependOnClassesThat().resideInAnyPackage("javafx.scene..")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("io.plmwb.views.common.Dialogs")
+                .because("ViewModels talk to the user through the injected DialogService (decision 0060)")
+                .check(classes);
+    }
 }

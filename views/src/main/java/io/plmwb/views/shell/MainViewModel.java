@@ -5,7 +5,7 @@ import io.plmwb.engine.task.BackgroundTask;
 import io.plmwb.engine.task.TaskHandle;
 import io.plmwb.experiments.open.OpenTarget;
 import io.plmwb.experiments.open.PathInspector;
-import io.plmwb.views.common.Dialogs;
+import io.plmwb.views.common.DialogService;
 import io.plmwb.views.common.FxTaskExecutor;
 import io.plmwb.views.settings.AppSettings;
 import io.plmwb.views.settings.SettingsStore;
@@ -41,6 +41,7 @@ public final class MainViewModel {
     private final AppSettings settings;
     private final FxTaskExecutor executor;
     private final OpenRouter router;
+    private final DialogService dialogs;
 
     private final ReadOnlyObjectWrapper<WorkspaceId> workspace = new ReadOnlyObjectWrapper<>(WorkspaceId.MODELS);
     private final ReadOnlyBooleanWrapper dark = new ReadOnlyBooleanWrapper();
@@ -54,7 +55,9 @@ public final class MainViewModel {
     private final ReadOnlyBooleanWrapper taskRunning = new ReadOnlyBooleanWrapper(false);
     private Consumer<Path> openListener = p -> { };
 
-    public MainViewModel(SettingsStore store, AppSettings settings, FxTaskExecutor executor, OpenRouter router) {
+    public MainViewModel(SettingsStore store, AppSettings settings, FxTaskExecutor executor, OpenRouter router,
+            DialogService dialogs) {
+        this.dialogs = dialogs;
         this.store = store;
         this.settings = settings;
         this.executor = executor;
@@ -135,7 +138,7 @@ public final class MainViewModel {
                 .onSuccess(t -> route(t, showWorkspace))
                 .onFailure(e -> {
                     statusMessage.set("Could not open " + path);
-                    Dialogs.error("Cannot open " + path, e);
+                    dialogs.error("Cannot open " + path, e);
                     if (path != null && recent.contains(path.toAbsolutePath().normalize().toString())) {
                         settings.removeRecent(path.toAbsolutePath().normalize().toString());
                         recent.setAll(settings.recentFiles);
@@ -150,7 +153,7 @@ public final class MainViewModel {
         if (shownIn == null) {
             statusMessage.set(target.path().getFileName() + ": " + target.kind().description()
                     + " — no workspace reads this yet");
-            Dialogs.info("No workspace reads " + target.kind().description() + " files yet",
+            dialogs.info("No workspace reads " + target.kind().description() + " files yet",
                     target.path() + " is a " + target.kind().description() + " (" + target.detail() + "). "
                             + "No workspace reads this kind of file.");
             return;
