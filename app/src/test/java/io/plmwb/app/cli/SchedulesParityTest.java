@@ -76,7 +76,8 @@ class SchedulesParityTest {
         List<String> loss = Files.readAllLines(gui.resolve("schedule-train-loss.csv"));
         assertEquals(901, loss.size(), "every logged step");
         assertEquals("Step,plm-nano train_loss,plm-nano train_loss (trailing mean 5),plm-nano-cosine train_loss,"
-                + "plm-nano-cosine train_loss (trailing mean 5)", loss.get(0));
+                + "plm-nano-cosine train_loss (trailing mean 5),data phase 2 (x marker),data phase 3 (x marker),"
+                + "data phase 4 (x marker)", loss.get(0), "every series drawn, the data-phase markers included");
 
         // the exported charts are the ChartSpecs on screen
         List<ChartSpec> screen = List.of(vm.lrChartProperty().get(), vm.metricChartProperty().get());
