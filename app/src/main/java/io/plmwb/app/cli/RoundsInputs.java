@@ -36,8 +36,9 @@ public final class RoundsInputs {
         if (rounds.isEmpty()) {
             throw new BadInputException("give at least one --round [NAME=]PATH");
         }
-        if (bootstrap < 1) {
-            throw new BadInputException("--bootstrap must be ≥ 1");
+        if (bootstrap < 1 || bootstrap > RoundsStudy.Settings.MAX_BOOTSTRAP) {
+            throw new BadInputException(String.format(java.util.Locale.ROOT, "--bootstrap must be 1 to %,d, got %,d",
+                    RoundsStudy.Settings.MAX_BOOTSTRAP, bootstrap));
         }
         List<RoundImporters.Source> sources = new ArrayList<>();
         for (String r : rounds) {

@@ -99,4 +99,12 @@ class RoundsCommandTest {
                 "--prompts", prompts.toString(), "--out", out.toString());
         assertEquals(2, twice.code(), "an existing file is not replaced");
     }
+
+    @Test
+    void aHugeBootstrapIsBadInputBeforeAnyWork() {
+        WorkbenchCliTest.Run r = WorkbenchCliTest.run("rounds", "--round", "A=../datasets/rounds/plm-nano-demo.jsonl",
+                "--bootstrap", "1000000000");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--bootstrap must be 1 to 1,000,000, got 1,000,000,000"), r.err());
+    }
 }
