@@ -45,8 +45,9 @@ public final class ScheduleCommand implements Callable<Integer> {
         if (specText == null || steps == null || out == null) {
             throw new BadInputException("schedule needs --spec SPEC, --steps N and --out DIR (or the subcommand fit)");
         }
-        if (steps < 1) {
-            throw new BadInputException("--steps must be at least 1, was " + steps);
+        if (steps < 1 || steps > SchedulesStudy.MAX_STEPS) {
+            throw new BadInputException(String.format(java.util.Locale.ROOT, "--steps must be 1 to %,d, was %,d",
+                    SchedulesStudy.MAX_STEPS, steps));
         }
         SchedulesReport report = new SchedulesStudy().run(SchedulesStudy.Settings.plot(specText, steps),
                 TaskContext.none());

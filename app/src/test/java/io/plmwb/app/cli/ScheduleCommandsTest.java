@@ -113,4 +113,13 @@ class ScheduleCommandsTest {
         assertTrue(j.at("/target_met").asBoolean());
         assertTrue(j.at("/csv_vs_tablesaw").asDouble() > 0);
     }
+
+    @Test
+    void stepsBeyondTheBoundAreBadInputNotAnInternalError(@org.junit.jupiter.api.io.TempDir Path tmp) {
+        WorkbenchCliTest.Run r = WorkbenchCliTest.run("schedule", "--spec",
+                "wsdc:warmup=2,stable_end=8,decay_end=9,peak=3e-4,floor=3e-5", "--steps", "9223372036854775807",
+                "--out", tmp.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--steps must be 1 to 1,000,000,000,000,000"), r.err());
+    }
 }

@@ -33,6 +33,12 @@ public final class SchedulesStudy implements Study<SchedulesStudy.Settings, Sche
      * @param weight    the smoothing weight in [0, 1)
      * @param metric    the metric column, or null for each run's training loss
      */
+    /**
+     * Longest schedule drawn alone: 10^15 positions (steps, or tokens with axis=tokens — a 1,000-trillion-token run);
+     * positions stay exact as doubles (below 2^53), and 2^63 − 1 ended in an internal index error.
+     */
+    public static final long MAX_STEPS = 1_000_000_000_000_000L;
+
     public record Settings(List<Path> logs, String spec, Replay.Align align, Long steps, Smoothing.Method smoothing,
             double weight, String metric) {
         public Settings {
@@ -43,8 +49,9 @@ public final class SchedulesStudy implements Study<SchedulesStudy.Settings, Sche
             if (!(weight >= 0 && weight < 1)) {
                 throw new IllegalArgumentException("the smoothing weight must be in [0, 1), was " + weight);
             }
-            if (steps != null && steps < 1) {
-                throw new IllegalArgumentException("the steps must be at least 1, was " + steps);
+            if (steps != null && (steps < 1 || steps > MAX_STEPS)) {
+                throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                        "the steps must be 1 to %,d, was %,d", MAX_STEPS, steps));
             }
             if (steps != null && (spec == null || !logs.isEmpty())) {
                 throw new IllegalArgumentException("drawing a schedule over N steps needs a spec and no logs");
