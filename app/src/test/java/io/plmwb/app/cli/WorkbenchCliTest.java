@@ -161,4 +161,12 @@ class WorkbenchCliTest {
         String help = run("synth", "--help").out().replaceAll("\\s+", " ");
         assertTrue(help.contains("omit it for all of the preset's"), help);
     }
+
+    @Test
+    void infoAtAContextPastTwoToThe31IsBadInputNotNegativeBytes() {
+        Run r = run("info", "--preset", "plm-1.8b", "--context", "1000000000000000000");
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("the context must be at most 2,147,483,647 tokens"), r.err());
+        assertFalse(r.out().contains("-"), "no negative figure printed: " + r.out());
+    }
 }

@@ -36,6 +36,11 @@ public final class ModelInfoStudy implements Study<ModelInfoStudy.Settings, Mode
                 throw new IllegalArgumentException("give a model folder or a preset");
             }
             Objects.requireNonNull(cacheDtype, "cacheDtype");
+            if (context > Integer.MAX_VALUE) {
+                // as in the KV Cache workspace: byte counts at larger contexts overflowed to negative numbers
+                throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                        "the context must be at most %,d tokens, was %,d", Integer.MAX_VALUE, context));
+            }
         }
 
         /** A checkpoint folder or .gguf file, bf16 cache at the model's context. */
