@@ -122,4 +122,24 @@ class ScheduleCommandsTest {
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("--steps must be 1 to 1,000,000,000,000,000"), r.err());
     }
+
+    @Test
+    void fitErrorsNameTheLogAndRefuseAnOverflowingResidual(@org.junit.jupiter.api.io.TempDir Path tmp)
+            throws Exception {
+        Path few = tmp.resolve("few.csv");
+        java.nio.file.Files.writeString(few, "step,lr,loss\n1,0.001,3\n2,0.001,2.9\n3,0.0009,2.8\n");
+        WorkbenchCliTest.Run r = WorkbenchCliTest.run("schedule", "fit", "--log", few.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("few.csv") && r.err().contains("at least 8 logged rates"), r.err());
+
+        StringBuilder huge = new StringBuilder("step,lr,loss\n");
+        for (int i = 1; i <= 40; i++) {
+            huge.append(i).append(',').append(i % 2 == 0 ? "1e308" : "-1e308").append(",1\n");
+        }
+        Path big = java.nio.file.Files.writeString(tmp.resolve("huge.csv"), huge.toString());
+        WorkbenchCliTest.Run h = WorkbenchCliTest.run("schedule", "fit", "--log", big.toString());
+        assertEquals(2, h.code(), h.out() + h.err());
+        assertTrue(h.err().contains("huge.csv"), h.err());
+        assertTrue(!h.out().contains("Infinity"), "no 'RMS Infinity' reported as a result: " + h.out());
+    }
 }

@@ -55,7 +55,17 @@ public final class ScheduleFitStudy implements Study<ScheduleFitStudy.Settings, 
         }
         double[] x = Replay.positions(run, s.align());
         ctx.message("Fitting " + run.name());
-        ScheduleFitter.Fit fit = ScheduleFitter.fit(x, run.column(col), s.kind(), ctx);
+        ScheduleFitter.Fit fit;
+        try {
+            fit = ScheduleFitter.fit(x, run.column(col), s.kind(), ctx);
+        } catch (IllegalArgumentException e) {
+            // the fitter knows the numbers, not the file: name the log and its column
+            throw new IllegalArgumentException(s.log() + ", column '" + col + "': " + e.getMessage(), e);
+        }
+        if (!Double.isFinite(fit.rms())) {
+            throw new IllegalArgumentException(s.log() + ", column '" + col + "': the logged rates are so large that "
+                    + "the fit's residual overflows (RMS " + fit.rms() + "); no fit is reported");
+        }
         ScheduleDefinition def = new ScheduleDefinition(fit.schedule(), s.align() == Replay.Align.TOKENS
                 ? ScheduleAxis.TOKENS : ScheduleAxis.STEP, List.of());
         return new ScheduleFitReport(s, run, col, fit, def);
