@@ -30,6 +30,7 @@ public final class Main {
         Thread cli = new Thread(null, () -> code.set(WorkbenchCli.execute(args)), "workbench-cli", CLI_STACK_BYTES);
         cli.start();
         cli.join();
+        io.plmwb.engine.runtime.OrtShutdown.awaitExitIfStopping(); // a SIGTERM's thread exits with 143
         System.exit(code.get());
     }
 }

@@ -86,6 +86,25 @@ public final class OrtShutdown {
         return quiet;
     }
 
+    /**
+     * Called by a thread that is about to exit the JVM on its own (the CLI's main thread after its command ended):
+     * when a signal's shutdown is under way, never returns — the shutdown thread exits once the sessions are closed,
+     * so the JVM's exit code is the signal's (143/130), never the interrupted command's, and no exit races the
+     * closing of the sessions.
+     */
+    public static void awaitExitIfStopping() {
+        if (!stopping) {
+            return;
+        }
+        while (true) {
+            try {
+                Thread.sleep(Long.MAX_VALUE);
+            } catch (InterruptedException e) {
+                // keep waiting for the shutdown thread's exit
+            }
+        }
+    }
+
     /** Number of sessions open now (tests). */
     static int openSessions() {
         return OPEN.size();
