@@ -55,6 +55,18 @@ public final class ModelSessions implements AutoCloseable {
                 MemoryGuard.system());
     }
 
+    /**
+     * The process-wide host ({@link #system()}, made on first use, never closed): what a study made without a host
+     * uses, so every caller in one process shares checkpoints and sessions.
+     */
+    public static ModelSessions shared() {
+        return Shared.HOST;
+    }
+
+    private static final class Shared {
+        static final ModelSessions HOST = system();
+    }
+
     /** The engine's intra-op threads. */
     public int threads() {
         return threads;
