@@ -177,6 +177,12 @@ public final class ModelsViewModel {
                 t.sessionOpenMs() / 1000, f.threads()));
     }
 
+    /** Closes the loaded model and the checkpoint last shown (the host then holds nothing of this workspace's). */
+    public void close() {
+        unload();
+        infoStudy.release();
+    }
+
     /** Closes the loaded model (if any) and frees its native memory. */
     public void unload() {
         loadSeq++;
