@@ -30,6 +30,10 @@ public final class Main {
         Thread cli = new Thread(null, () -> code.set(WorkbenchCli.execute(args)), "workbench-cli", CLI_STACK_BYTES);
         cli.start();
         cli.join();
+        if (io.plmwb.engine.runtime.OrtShutdown.isStopping()) {
+            // a SIGTERM/Ctrl+C is closing the sessions: its thread exits the JVM with 143/130, not the command's code
+            Thread.sleep(io.plmwb.engine.runtime.OrtShutdown.WAIT_MS + 5_000);
+        }
         System.exit(code.get());
     }
 }
