@@ -39,7 +39,18 @@ class MainViewModelSessionsTest {
     void setUp() {
         executor = new FxTaskExecutor(1);
         host = new ModelSessions(2, new GraphCache(dir.resolve("graphs")), MemoryGuard.system());
-        vm = new MainViewModel(new SettingsStore(dir.resolve("config")), new AppSettings(), executor, t -> null);
+        vm = new MainViewModel(new SettingsStore(dir.resolve("config")), new AppSettings(), executor, t -> null,
+                new io.plmwb.views.common.DialogService() {
+                    @Override
+                    public void show(UserMessage message) {
+                        throw new AssertionError("unexpected message: " + message);
+                    }
+
+                    @Override
+                    public boolean confirm(String headline, String question) {
+                        throw new AssertionError("unexpected question: " + question);
+                    }
+                });
         vm.showSessions(host, pending::add);
     }
 
