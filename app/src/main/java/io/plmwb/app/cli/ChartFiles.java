@@ -1,7 +1,6 @@
 package io.plmwb.app.cli;
 
 import io.plmwb.engine.task.TaskContext;
-import io.plmwb.experiments.chart.ChartExportService;
 import io.plmwb.experiments.chart.ChartSpec;
 import io.plmwb.experiments.chart.ExportFormat;
 import io.plmwb.experiments.chart.ExportOptions;
@@ -32,12 +31,10 @@ final class ChartFiles {
     @CommandLine.Mixin
     OverwriteOption overwrite = new OverwriteOption();
 
-    /** Writes the chart in every requested format through the one export service. */
+    /** Writes the chart in every requested format through the one bundle writer. */
     List<Path> export(ChartSpec spec, Path out) throws Exception {
-        List<ExportFormat> wanted = wanted();
-        ExportOptions options = options();
         String base = spec.id().replaceAll("[^A-Za-z0-9._-]+", "-");
-        return new ChartExportService().exportAll(spec, out, base, wanted, options);
+        return write(Bundle.builder().chart(base, spec).build(), out);
     }
 
     /** Writes a study's bundle in the requested formats through the one bundle writer. */

@@ -94,8 +94,8 @@ public final class GenerateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Printer printer = new Printer(out, err, json.on());
         GenerateReport r;
-        try {
-            r = new GenerateStudy().run(settings, printer, printer);
+        try (io.plmwb.engine.runtime.ModelSessions host = loadOptions.host(threads.get())) {
+            r = new GenerateStudy(host).run(settings, printer, printer);
         } finally {
             printer.endProgress();
         }

@@ -4,10 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.plmwb.engine.arch.StorageType;
 import io.plmwb.engine.graph.CacheMode;
-import io.plmwb.engine.graph.GraphCache;
 import io.plmwb.engine.model.ModelConfig;
 import io.plmwb.engine.probe.KvCacheProbe;
-import io.plmwb.engine.runtime.ModelLoader;
 import io.plmwb.engine.task.TaskContext;
 import io.plmwb.experiments.chart.ExportFormat;
 import io.plmwb.experiments.kv.DeviceBudget;
@@ -113,8 +111,8 @@ public final class KvCommand implements Callable<Integer> {
                 measure ? measurement(cfg) : null);
         CliProgress progress = new CliProgress(spec.commandLine().getErr(), "kv");
         KvReport report;
-        try {
-            report = new KvStudy().run(settings, progress);
+        try (io.plmwb.engine.runtime.ModelSessions host = loadOptions.host(threads)) {
+            report = new KvStudy(host).run(settings, progress);
         } finally {
             progress.done();
         }
@@ -185,8 +183,8 @@ public final class KvCommand implements Callable<Integer> {
             }
             list.add(cm);
         }
-        return new KvStudy.Measurement(list, loadOptions.apply(ModelLoader.Options.defaults(), threads)
-                .withCache(GraphCache.atDefaultLocation()));
+        // the command's host has the --threads setting; the spec adds --weights and --prepack
+        return new KvStudy.Measurement(list, loadOptions.spec(threads));
     }
 
     private static void printText(PrintWriter pw, KvReport report) {

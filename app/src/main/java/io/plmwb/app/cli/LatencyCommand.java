@@ -3,7 +3,7 @@ package io.plmwb.app.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.plmwb.engine.graph.CacheMode;
-import io.plmwb.engine.runtime.ModelLoader;
+import io.plmwb.engine.runtime.ModelSessions;
 import io.plmwb.engine.task.TaskContext;
 import io.plmwb.experiments.chart.ExportFormat;
 import io.plmwb.experiments.chart.ExportOptions;
@@ -92,8 +92,8 @@ public final class LatencyCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** The study for the loader options (tests replace it to feed one report to the CLI and the GUI). */
-    Function<ModelLoader.Options, Study<LatencyStudy.Settings, LatencyReport>> studies = LatencyStudy::new;
+    /** The study on the command's host (tests replace it to feed one report to the CLI and the GUI). */
+    Function<ModelSessions, Study<LatencyStudy.Settings, LatencyReport>> studies;
 
     @Override
     public Integer call() throws Exception {
@@ -109,8 +109,10 @@ public final class LatencyCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         CliProgress progress = new CliProgress(err, "latency");
         LatencyReport report;
-        try {
-            report = studies.apply(loadOptions.apply(ModelLoader.Options.defaults(), threads.get())).run(settings, progress);
+        try (ModelSessions host = loadOptions.host(threads.get())) {
+            Study<LatencyStudy.Settings, LatencyReport> study = studies != null ? studies.apply(host)
+                    : new LatencyStudy(host, loadOptions.prepack());
+            report = study.run(settings, progress);
         } finally {
             progress.done();
         }

@@ -46,6 +46,29 @@ public final class LoadOptions {
                 .withWeights(weights);
     }
 
+    /**
+     * The command's session host: {@code threads} intra-op threads (0: all cores), the default graph cache, the
+     * memory guard unless {@code --no-memory-check}. One per command run, so one per CLI process.
+     */
+    io.plmwb.engine.runtime.ModelSessions host(int threads) {
+        return new io.plmwb.engine.runtime.ModelSessions(threads > 0 ? threads
+                : RuntimeOptions.defaults().intraOpThreads(), io.plmwb.engine.graph.GraphCache.atDefaultLocation(),
+                noMemoryCheck ? MemoryGuard.disabled() : MemoryGuard.system());
+    }
+
+    /**
+     * The session spec of these flags on {@link #host(int)}: {@code --weights}, and with {@code --prepack} that
+     * host's {@code threads} with pre-packing.
+     */
+    io.plmwb.engine.runtime.SessionSpec spec(int threads) {
+        if (weights != null && !io.plmwb.engine.graph.GraphOptions.DTYPES.contains(weights)) {
+            throw new BadInputException("--weights must be f32, q8 or q4, got '" + weights + "'");
+        }
+        io.plmwb.engine.runtime.SessionSpec s = io.plmwb.engine.runtime.SessionSpec.defaults().withWeights(weights);
+        return prepack() ? s.withRuntime(RuntimeOptions.threads(1, threads > 0 ? threads
+                : RuntimeOptions.defaults().intraOpThreads()).withPrepack(true)) : s;
+    }
+
     /** Load-study settings for {@code model} with these flags applied ({@code threads} 0: all cores). */
     io.plmwb.experiments.models.ModelLoadStudy.Settings settings(java.nio.file.Path model, int threads,
             io.plmwb.engine.graph.CacheMode mode, int contextLimit) {

@@ -1,7 +1,6 @@
 package io.plmwb.app.cli;
 
-import io.plmwb.engine.graph.GraphCache;
-import io.plmwb.engine.runtime.ModelLoader;
+import io.plmwb.engine.runtime.ModelSessions;
 import io.plmwb.experiments.rounds.RefinementGenerator;
 import io.plmwb.experiments.rounds.RoundFormatException;
 import io.plmwb.experiments.rounds.RoundsGenerationReport;
@@ -90,16 +89,15 @@ public final class RoundsGenerateCommand implements Callable<Integer> {
                 roundName != null ? roundName : "round " + roundIndex, roundIndex, steps,
                 answerTemplate.replace("\\n", "\n"), refineTemplate.replace("\\n", "\n"), maxTokens, temperature,
                 seed, SelectionRule.parse(rule));
-        ModelLoader.Options load = loadOptions.apply(ModelLoader.Options.defaults(), threads.get())
-                .withCache(GraphCache.atDefaultLocation());
+        ModelSessions host = loadOptions.host(threads.get());
         RoundsGenerationStudy.Settings settings = new RoundsGenerationStudy.Settings(model, prompts, generation, out,
-                overwrite.on(), append, load);
+                overwrite.on(), append, loadOptions.spec(threads.get()));
         PrintWriter pw = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         CliProgress progress = new CliProgress(err, "rounds generate");
         RoundsGenerationReport report;
-        try {
-            report = new RoundsGenerationStudy().run(settings, progress);
+        try (host) {
+            report = new RoundsGenerationStudy(host).run(settings, progress);
         } catch (RoundFormatException e) {
             throw new BadInputException(e.getMessage());
         } finally {

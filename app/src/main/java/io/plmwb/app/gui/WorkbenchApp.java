@@ -43,6 +43,7 @@ public class WorkbenchApp extends Application {
     private SparsityViewModel sparsity;
     private KvCacheViewModel kv;
     private LatencyViewModel latency;
+    private io.plmwb.engine.runtime.ModelSessions sessions;
 
     @Override
     public void start(Stage stage) {
@@ -50,15 +51,19 @@ public class WorkbenchApp extends Application {
         AppSettings settings = store.load();
         executor = new FxTaskExecutor(2);
         CurrentModel current = new CurrentModel();
+        // the one session host of the application: every workspace leases its models from it
+        sessions = new io.plmwb.engine.runtime.ModelSessions(Math.max(1, settings.engineThreads),
+                io.plmwb.engine.graph.GraphCache.atDefaultLocation(), io.plmwb.engine.runtime.MemoryGuard.system());
         ModelsViewModel models = new ModelsViewModel(executor, javafx.application.Platform::runLater,
-                settings.engineThreads, current, io.plmwb.views.common.Dialogs.service());
+                sessions, current, io.plmwb.views.common.Dialogs.service());
         sparsity = new SparsityViewModel(executor, current, settings.engineThreads,
                 io.plmwb.views.common.Dialogs.service());
         RoundsViewModel rounds = new RoundsViewModel(executor, current,
-                io.plmwb.views.common.Dialogs.service());
+                io.plmwb.views.common.Dialogs.service(), sessions);
         SchedulesViewModel schedules = new SchedulesViewModel(executor, bundledModels(),
                 io.plmwb.views.common.Dialogs.service());
-        latency = new LatencyViewModel(executor, current, settings.engineThreads, io.plmwb.views.common.Dialogs.service());
+        latency = new LatencyViewModel(executor, current, settings.engineThreads, io.plmwb.views.common.Dialogs.service(),
+                new io.plmwb.experiments.latency.LatencyStudy(sessions));
         MainViewModel.OpenRouter router = (OpenTarget target) -> switch (target.kind()) {
             case HF_CHECKPOINT -> {
                 models.openCheckpoint(target.path());
@@ -86,12 +91,13 @@ public class WorkbenchApp extends Application {
             default -> null;
         };
         mainModel = new MainViewModel(store, settings, executor, router, io.plmwb.views.common.Dialogs.service());
+        mainModel.showSessions(sessions, javafx.application.Platform::runLater);
         models.followRecent(mainModel.recentFiles());
 
         Map<WorkspaceId, Workspace> workspaces = new EnumMap<>(WorkspaceId.class);
         workspaces.put(WorkspaceId.MODELS, new ModelsView(models, mainModel::open));
         workspaces.put(WorkspaceId.SPARSITY, new SparsityView(sparsity));
-        kv = new KvCacheViewModel(executor, current, settings.engineThreads, settings.deviceBudgets,
+        kv = new KvCacheViewModel(executor, current, sessions, settings.deviceBudgets,
                 list -> {
                     settings.deviceBudgets = new java.util.ArrayList<>(list);
                     mainModel.persist();
@@ -193,6 +199,14 @@ public class WorkbenchApp extends Application {
         if (executor != null) {
             executor.close();
         }
+        if (sessions != null) {
+            sessions.close();
+        }
+    }
+
+    /** For UI tests: the application's one session host. */
+    public io.plmwb.engine.runtime.ModelSessions sessions() {
+        return sessions;
     }
 
     /** For UI tests: the task executor. */

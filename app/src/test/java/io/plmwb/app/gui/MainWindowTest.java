@@ -116,6 +116,17 @@ class MainWindowTest {
     }
 
     @Test
+    void theStatusBarShowsWhatTheOneSessionHostHolds() throws Exception {
+        assertEquals(app.sessions().threads(), Math.max(1, app.mainModel().settings().engineThreads));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> {
+            Label cell = ROBOT.lookup("#modelsLabel").queryAs(Label.class);
+            return cell.getText().equals(app.sessions().snapshot().summary())
+                    && cell.getTooltip() != null
+                    && cell.getTooltip().getText().equals(app.mainModel().loadedModelsDetailProperty().get());
+        });
+    }
+
+    @Test
     void openingACheckpointShowsItAndRemembersIt() throws Exception {
         Path ckpt = Files.createDirectories(configDir.resolve("tiny-plm"));
         Files.writeString(ckpt.resolve("config.json"), """

@@ -52,7 +52,8 @@ public final class LatencyProfiler {
         this(host, false);
     }
 
-    private LatencyProfiler(ModelSessions host, boolean prepack) {
+    /** A profiler whose sessions come from {@code host}, with ORT weight pre-packing when {@code prepack}. */
+    public LatencyProfiler(ModelSessions host, boolean prepack) {
         this.host = host;
         this.prepack = prepack;
     }

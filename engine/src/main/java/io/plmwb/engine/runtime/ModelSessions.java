@@ -55,6 +55,20 @@ public final class ModelSessions implements AutoCloseable {
                 MemoryGuard.system());
     }
 
+    /**
+     * The process-wide host: all cores, the default graph cache, the system memory guard; made on first use and never
+     * closed. What a study made without a host uses, so every such caller in one process shares checkpoints and
+     * sessions. One per graph-cache location ({@code -Dplmwb.cache.dir}), so a test that moves the cache gets a host
+     * of its own; a process that never moves it has exactly one.
+     */
+    public static ModelSessions shared() {
+        Path root = GraphCache.atDefaultLocation().root().toAbsolutePath().normalize();
+        return SHARED.computeIfAbsent(root, r -> new ModelSessions(RuntimeOptions.defaults().intraOpThreads(),
+                new GraphCache(r), MemoryGuard.system()));
+    }
+
+    private static final Map<Path, ModelSessions> SHARED = new ConcurrentHashMap<>();
+
     /** The engine's intra-op threads. */
     public int threads() {
         return threads;

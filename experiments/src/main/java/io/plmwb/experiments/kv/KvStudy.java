@@ -6,7 +6,8 @@ import io.plmwb.engine.model.ModelConfig;
 import io.plmwb.engine.model.Presets;
 import io.plmwb.engine.probe.KvCacheProbe;
 import io.plmwb.engine.runtime.LoadedModel;
-import io.plmwb.engine.runtime.ModelLoader;
+import io.plmwb.engine.runtime.ModelSessions;
+import io.plmwb.engine.runtime.SessionSpec;
 import io.plmwb.engine.task.TaskContext;
 import io.plmwb.experiments.study.Study;
 import java.nio.file.Path;
@@ -51,19 +52,24 @@ public final class KvStudy implements Study<KvStudy.Settings, KvReport> {
      * How to measure.
      *
      * @param modes cache modes to fill and read, in order; empty: latent and expanded for MLA, expanded otherwise
-     * @param load  loader options (threads, guard, weights, graph cache); the mode and context limit are set per run
+     * @param spec  the session asked of the study's host (weights, runtime); the mode and context limit are set per
+     *              run
      */
-    public record Measurement(List<CacheMode> modes, ModelLoader.Options load) {
+    public record Measurement(List<CacheMode> modes, SessionSpec spec) {
         public Measurement {
             modes = List.copyOf(modes);
-            Objects.requireNonNull(load, "load");
+            Objects.requireNonNull(spec, "spec");
         }
 
-        /** The default modes with the default loader and {@code threads} intra-op threads (0: all cores). */
+        /** The default modes on the host's sessions. */
+        public static Measurement onHost() {
+            return new Measurement(List.of(), SessionSpec.defaults());
+        }
+
+        /** The default modes with {@code threads} intra-op threads (0: the host's setting). */
         public static Measurement withThreads(int threads) {
-            return new Measurement(List.of(), ModelLoader.Options.defaults().withRuntime(threads > 0
-                    ? io.plmwb.engine.runtime.RuntimeOptions.threads(1, threads)
-                    : io.plmwb.engine.runtime.RuntimeOptions.defaults()));
+            return new Measurement(List.of(), threads > 0 ? SessionSpec.defaults().withThreads(threads)
+                    : SessionSpec.defaults());
         }
 
         /** The modes measured for {@code cfg}. */
@@ -128,6 +134,18 @@ public final class KvStudy implements Study<KvStudy.Settings, KvReport> {
         }
     }
 
+    private final ModelSessions host;
+
+    /** Measures on the process-wide host ({@link ModelSessions#shared()}). */
+    public KvStudy() {
+        this(ModelSessions.shared());
+    }
+
+    /** Measures on sessions leased from {@code host}. */
+    public KvStudy(ModelSessions host) {
+        this.host = Objects.requireNonNull(host, "host");
+    }
+
     /** The analytic report (no measurement, no model loaded): fast enough to recompute on every edit. */
     public static KvReport analyze(Settings s) {
         return new KvReport(s.analyticOnly(), List.of());
@@ -144,8 +162,8 @@ public final class KvStudy implements Study<KvStudy.Settings, KvReport> {
         for (CacheMode mode : s.measurement().modesFor(s.source().config())) {
             ctx.checkCancelled();
             ctx.message("Loading " + mode.key() + " graph");
-            ModelLoader.Options o = s.measurement().load().withMode(mode).withContextLimit(context + 1);
-            try (LoadedModel m = ModelLoader.load(s.source().checkpoint(), o, ctx)) {
+            SessionSpec spec = s.measurement().spec().withMode(mode).withContextLimit(context + 1);
+            try (LoadedModel m = host.lease(s.source().checkpoint(), spec, ctx).model()) {
                 results.add(KvCacheProbe.measure(m, context, ctx));
             }
         }

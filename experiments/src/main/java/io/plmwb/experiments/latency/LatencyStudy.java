@@ -4,9 +4,9 @@ import io.plmwb.engine.bench.HostProbe;
 import io.plmwb.engine.graph.CacheMode;
 import io.plmwb.engine.latency.LatencyProfiler;
 import io.plmwb.engine.latency.LatencyResult;
-import io.plmwb.engine.checkpoint.ConfigLoader;
 import io.plmwb.engine.model.ModelConfig;
-import io.plmwb.engine.runtime.ModelLoader;
+import io.plmwb.engine.runtime.ModelHandle;
+import io.plmwb.engine.runtime.ModelSessions;
 import io.plmwb.engine.task.TaskContext;
 import io.plmwb.experiments.study.Study;
 import java.nio.file.Path;
@@ -22,16 +22,26 @@ import java.util.Objects;
  */
 public final class LatencyStudy implements Study<LatencyStudy.Settings, LatencyReport> {
 
-    private final ModelLoader.Options base;
+    private final ModelSessions host;
+    private final boolean prepack;
 
-    /** With the default loader options. */
+    /** On the process-wide host ({@link ModelSessions#shared()}). */
     public LatencyStudy() {
-        this(ModelLoader.Options.defaults());
+        this(ModelSessions.shared());
     }
 
-    /** @param base loader options (graph cache, memory guard, prepacking); threads and mode come from the settings */
-    public LatencyStudy(ModelLoader.Options base) {
-        this.base = Objects.requireNonNull(base, "base");
+    /**
+     * @param host where the checkpoint is opened and the sessions are leased (graph cache, memory guard); threads and
+     *             mode come from the settings
+     */
+    public LatencyStudy(ModelSessions host) {
+        this(host, false);
+    }
+
+    /** On {@code host}, with ORT weight pre-packing when {@code prepack} ({@code --prepack}). */
+    public LatencyStudy(ModelSessions host, boolean prepack) {
+        this.host = Objects.requireNonNull(host, "host");
+        this.prepack = prepack;
     }
 
     /**
@@ -99,7 +109,13 @@ public final class LatencyStudy implements Study<LatencyStudy.Settings, LatencyR
 
     @Override
     public LatencyReport run(Settings s, TaskContext ctx) throws Exception {
-        ModelConfig cfg = ConfigLoader.load(s.checkpoint());
+        try (ModelHandle h = host.open(s.checkpoint(), ctx)) {
+            return run(h, s, ctx);
+        }
+    }
+
+    private LatencyReport run(ModelHandle h, Settings s, TaskContext ctx) throws Exception {
+        ModelConfig cfg = h.config();
         if (s.mode() == CacheMode.LATENT && !cfg.family().isMla()) {
             throw new IllegalArgumentException(s.checkpoint() + ": the latent cache needs an MLA model (PLM); "
                     + cfg.modelType() + " caches expanded K/V");
@@ -112,16 +128,16 @@ public final class LatencyStudy implements Study<LatencyStudy.Settings, LatencyR
         Path model = s.checkpoint().toAbsolutePath().normalize();
         String name = model.getFileName().toString();
         double[] loadStart = HostProbe.loadAverage();
-        LatencyProfiler profiler = new LatencyProfiler(base);
+        LatencyProfiler profiler = new LatencyProfiler(host, prepack);
         LatencyResult result = null;
         if (s.profile()) {
             ctx.message("Profiling prefill and decode");
-            result = profiler.profile(s.checkpoint(), s.profilerSettings(), ctx);
+            result = profiler.profile(h, s.profilerSettings(), ctx);
         }
         LatencyReport.ContextSweep contextSweep = null;
         if (!s.contexts().isEmpty()) {
             ctx.message("Decode vs context");
-            Map<CacheMode, List<LatencyProfiler.Point>> byMode = profiler.decodeVsContext(s.checkpoint(),
+            Map<CacheMode, List<LatencyProfiler.Point>> byMode = profiler.decodeVsContext(h,
                     modes(s.mode(), cfg), ints(s.contexts()), s.decodeTokens(), s.warmup(), s.threads(), ctx);
             contextSweep = new LatencyReport.ContextSweep(name, byMode, s.decodeTokens(), s.warmup(), s.threads(),
                     HostProbe.loadAverage());
@@ -129,7 +145,7 @@ public final class LatencyStudy implements Study<LatencyStudy.Settings, LatencyR
         LatencyReport.ThreadSweep threadSweep = null;
         if (!s.sweepThreads().isEmpty()) {
             ctx.message("Thread sweep");
-            threadSweep = new LatencyReport.ThreadSweep(name, profiler.threadSweep(s.checkpoint(),
+            threadSweep = new LatencyReport.ThreadSweep(name, profiler.threadSweep(h,
                     s.profilerSettings(), ints(s.sweepThreads()), ctx), s.promptTokens());
         }
         LatencyReport.Header header = new LatencyReport.Header(model.toString(), cfg.synthetic(), cfg.numLayers(),

@@ -47,15 +47,22 @@ public final class GenerateStudy implements Study<GenerateStudy.Settings, Genera
     }
 
     private final LoadedModel shared;
-    private final ModelLoadStudy loader = new ModelLoadStudy();
+    private final ModelLoadStudy loader;
 
-    /** A study that loads the model of each run and closes it afterwards. */
+    /** A study that loads the model of each run from the process-wide host and closes it afterwards. */
     public GenerateStudy() {
+        this(io.plmwb.engine.runtime.ModelSessions.shared());
+    }
+
+    /** A study that leases the model of each run from {@code host} and closes the lease afterwards. */
+    public GenerateStudy(io.plmwb.engine.runtime.ModelSessions host) {
         this.shared = null;
+        this.loader = new ModelLoadStudy(host);
     }
 
     private GenerateStudy(LoadedModel shared) {
         this.shared = Objects.requireNonNull(shared, "shared");
+        this.loader = null;
     }
 
     /** A study that generates with this loaded model (not closed by the study); settings must name its checkpoint. */

@@ -59,6 +59,52 @@ public final class ModelInfoStudy implements Study<ModelInfoStudy.Settings, Mode
         }
     }
 
+    private final io.plmwb.engine.runtime.ModelSessions host;
+    private io.plmwb.engine.runtime.ModelHandle shown;
+
+    /** Reads the files directly (no host). */
+    public ModelInfoStudy() {
+        this.host = null;
+    }
+
+    /**
+     * Reads checkpoints through {@code host} and keeps the last one described open there (released by the next run
+     * or {@link #release()}), so that loading it or measuring it in another workspace reads its files no more.
+     * A checkpoint the host cannot open (no weights, no tokenizer) is described from its config file alone.
+     */
+    public ModelInfoStudy(io.plmwb.engine.runtime.ModelSessions host) {
+        this.host = Objects.requireNonNull(host, "host");
+    }
+
+    /** Closes the handle of the checkpoint last described (if any). */
+    public synchronized void release() {
+        if (shown != null) {
+            shown.close();
+            shown = null;
+        }
+    }
+
+    private ModelConfig config(Path model, TaskContext ctx) throws ModelFormatException {
+        if (host == null) {
+            return ModelFiles.config(model);
+        }
+        io.plmwb.engine.runtime.ModelHandle h;
+        try {
+            h = host.open(model, ctx);
+        } catch (ModelFormatException e) {
+            release();
+            return ModelFiles.config(model);
+        }
+        synchronized (this) {
+            io.plmwb.engine.runtime.ModelHandle before = shown;
+            shown = h;
+            if (before != null) {
+                before.close();
+            }
+        }
+        return h.config();
+    }
+
     @Override
     public ModelInfoReport run(Settings settings, TaskContext ctx) throws ModelFormatException {
         ctx.checkCancelled();
@@ -75,7 +121,7 @@ public final class ModelInfoStudy implements Study<ModelInfoStudy.Settings, Mode
             file = settings.model().toAbsolutePath().normalize();
             boolean isGguf = ModelFiles.isGguf(file);
             ctx.message(isGguf ? "reading the GGUF metadata" : "reading config.json");
-            config = ModelFiles.config(settings.model());
+            config = config(settings.model(), ctx);
             name = file.getFileName() == null ? "model" : file.getFileName().toString();
             if (isGguf) {
                 ctx.checkCancelled();

@@ -1,8 +1,8 @@
 package io.plmwb.experiments.rounds;
 
 import io.plmwb.engine.runtime.LoadedModel;
-import io.plmwb.engine.runtime.ModelLoader;
-import io.plmwb.engine.runtime.RuntimeOptions;
+import io.plmwb.engine.runtime.ModelSessions;
+import io.plmwb.engine.runtime.SessionSpec;
 import io.plmwb.engine.task.TaskContext;
 import io.plmwb.experiments.study.Study;
 import java.nio.file.Files;
@@ -27,16 +27,28 @@ public final class RoundsGenerationStudy implements Study<RoundsGenerationStudy.
      * @param out        the JSONL file to write
      * @param overwrite  replace {@code out} if it exists
      * @param append     add the round to the rounds already in {@code out} (its round number must be new)
-     * @param load       how the model is opened; null: defaults with one intra-op thread per core
+     * @param load       the session asked of the study's host; null: native mode and weights, the host's threads
      */
     public record Settings(Path model, Path prompts, RefinementGenerator.Settings generation, Path out,
-                           boolean overwrite, boolean append, ModelLoader.Options load) {
+                           boolean overwrite, boolean append, SessionSpec load) {
         public Settings {
             Objects.requireNonNull(model, "model");
             Objects.requireNonNull(prompts, "prompts");
             Objects.requireNonNull(generation, "generation");
             Objects.requireNonNull(out, "out");
         }
+    }
+
+    private final ModelSessions host;
+
+    /** Generates on the process-wide host ({@link ModelSessions#shared()}). */
+    public RoundsGenerationStudy() {
+        this(ModelSessions.shared());
+    }
+
+    /** Generates on a session leased from {@code host}. */
+    public RoundsGenerationStudy(ModelSessions host) {
+        this.host = Objects.requireNonNull(host, "host");
     }
 
     /**
@@ -48,13 +60,12 @@ public final class RoundsGenerationStudy implements Study<RoundsGenerationStudy.
         List<Round> existing = existingRounds(s);
         List<ImportIssue> issues = new ArrayList<>();
         List<PromptSet.Prompt> prompts = PromptSet.read(s.prompts(), issues);
-        ModelLoader.Options load = s.load() != null ? s.load() : ModelLoader.Options.defaults()
-                .withRuntime(RuntimeOptions.threads(1, Math.max(1, Runtime.getRuntime().availableProcessors())));
+        SessionSpec load = s.load() != null ? s.load() : SessionSpec.defaults();
         ctx.message("loading " + s.model().getFileName());
         Round round;
         boolean synthetic;
         double seconds;
-        try (LoadedModel m = ModelLoader.load(s.model(), load, ctx)) {
+        try (LoadedModel m = host.lease(s.model(), load, ctx).model()) {
             synthetic = m.synthetic();
             long t0 = System.nanoTime();
             round = RefinementGenerator.generate(m, prompts, s.generation(), ctx);

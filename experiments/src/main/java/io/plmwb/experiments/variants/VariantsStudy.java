@@ -37,6 +37,18 @@ public final class VariantsStudy implements Study<VariantsStudy.Settings, Varian
         }
     }
 
+    private final io.plmwb.engine.runtime.ModelSessions host;
+
+    /** Each run on a host of its own made from the options (their threads and graph cache; the CLI, tests). */
+    public VariantsStudy() {
+        this.host = null;
+    }
+
+    /** Sessions leased from {@code host} (its threads unless the options name some, its graph cache). */
+    public VariantsStudy(io.plmwb.engine.runtime.ModelSessions host) {
+        this.host = java.util.Objects.requireNonNull(host, "host");
+    }
+
     /**
      * The bundled held-out text under {@code -Dplmwb.home} (the launcher sets it), else in the working folder or its
      * parent; the first candidate when none exists.
@@ -67,6 +79,7 @@ public final class VariantsStudy implements Study<VariantsStudy.Settings, Varian
             throw new IllegalArgumentException(text + " is larger than 64 MB; give a smaller held-out text");
         }
         String heldOut = Files.readString(text, StandardCharsets.UTF_8);
-        return new VariantsReport(s, VariantComparison.run(s.model(), heldOut, s.options(), ctx));
+        return new VariantsReport(s, host == null ? VariantComparison.run(s.model(), heldOut, s.options(), ctx)
+                : VariantComparison.run(host, s.model(), heldOut, s.options(), ctx));
     }
 }

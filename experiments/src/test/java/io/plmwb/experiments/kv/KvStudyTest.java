@@ -127,7 +127,7 @@ class KvStudyTest {
         KvStudy.Source gqa = KvStudy.Source.checkpoint("llama", llama, dir);
         assertThrows(IllegalArgumentException.class, () -> new KvStudy.Settings(gqa, StorageType.BF16,
                 StorageType.BF16, 16, List.of(), new KvStudy.Measurement(List.of(CacheMode.LATENT),
-                        io.plmwb.engine.runtime.ModelLoader.Options.defaults())));
+                        io.plmwb.engine.runtime.SessionSpec.defaults())));
         assertEquals(List.of(CacheMode.EXPANDED), KvStudy.Measurement.withThreads(1).modesFor(llama));
     }
 
@@ -135,12 +135,14 @@ class KvStudyTest {
     void measuresTheFixtureCacheInBothModes() throws Exception {
         Path hf = Path.of(System.getProperty("plmwb.shared", "../../shared"), "fixtures", "gguf", "hf");
         ModelConfig cfg = ModelFiles.config(hf);
-        KvStudy.Measurement m = new KvStudy.Measurement(List.of(), io.plmwb.engine.runtime.ModelLoader.Options
-                .defaults().withRuntime(io.plmwb.engine.runtime.RuntimeOptions.threads(1, 1))
-                .withCache(new GraphCache(dir.resolve("graphs"))));
+        KvStudy.Measurement m = KvStudy.Measurement.onHost();
         KvStudy.Settings s = new KvStudy.Settings(KvStudy.Source.checkpoint("hf", cfg, hf), StorageType.BF16,
                 StorageType.BF16, 33, DeviceBudget.defaults(), m);
-        KvReport r = new KvStudy().run(s, TaskContext.none());
+        KvReport r;
+        try (io.plmwb.engine.runtime.ModelSessions host = new io.plmwb.engine.runtime.ModelSessions(1,
+                new GraphCache(dir.resolve("graphs")), io.plmwb.engine.runtime.MemoryGuard.system())) {
+            r = new KvStudy(host).run(s, TaskContext.none());
+        }
         assertEquals(2, r.measured().size());
         KvCacheProbe.Result latent = r.measured().get(0);
         KvCacheProbe.Result expanded = r.measured().get(1);

@@ -75,7 +75,8 @@ public final class KvCacheViewModel {
     private final int threads;
     private final Consumer<List<String>> persistBudgets;
     private final DialogService dialogs;
-    private final KvStudy study = new KvStudy();
+    private final KvStudy study;
+    private final KvStudy.Measurement measurement;
     private final ObservableList<String> sources = FXCollections.observableArrayList();
     private final ObjectProperty<String> source = new SimpleObjectProperty<>(this, "source", CURRENT);
     private final ObjectProperty<String> cacheType = new SimpleObjectProperty<>(this, "cacheType",
@@ -112,9 +113,26 @@ public final class KvCacheViewModel {
      */
     public KvCacheViewModel(TaskExecutor executor, CurrentModel current, int threads, List<String> savedBudgets,
             Consumer<List<String>> persistBudgets, DialogService dialogs) {
+        this(executor, current, io.plmwb.engine.runtime.ModelSessions.shared(), Math.max(1, threads), savedBudgets,
+                persistBudgets, dialogs);
+    }
+
+    /**
+     * As above, measuring on sessions leased from {@code host} at its thread setting (the application's one host:
+     * the model loaded in Models is not read again, and a session of the same key is shared).
+     */
+    public KvCacheViewModel(TaskExecutor executor, CurrentModel current, io.plmwb.engine.runtime.ModelSessions host,
+            List<String> savedBudgets, Consumer<List<String>> persistBudgets, DialogService dialogs) {
+        this(executor, current, host, 0, savedBudgets, persistBudgets, dialogs);
+    }
+
+    private KvCacheViewModel(TaskExecutor executor, CurrentModel current, io.plmwb.engine.runtime.ModelSessions host,
+            int threads, List<String> savedBudgets, Consumer<List<String>> persistBudgets, DialogService dialogs) {
         this.executor = executor;
         this.current = current;
-        this.threads = Math.max(1, threads);
+        this.study = new KvStudy(host);
+        this.threads = threads > 0 ? threads : host.threads();
+        this.measurement = threads > 0 ? KvStudy.Measurement.withThreads(threads) : KvStudy.Measurement.onHost();
         this.persistBudgets = persistBudgets == null ? b -> { } : persistBudgets;
         this.dialogs = Objects.requireNonNull(dialogs, "dialogs");
         this.cacheExport = ChartExportViewModel.create(executor);
@@ -273,7 +291,7 @@ public final class KvCacheViewModel {
                     + "in Models (a preset has no weights)");
             return;
         }
-        KvStudy.Settings withMeasurement = s.measuring(KvStudy.Measurement.withThreads(threads));
+        KvStudy.Settings withMeasurement = s.measuring(measurement);
         measuring.set(true);
         updateCanMeasure();
         measureStatus.set(String.format(Locale.ROOT, "Measuring %s at %,d tokens…", folder.getFileName(),

@@ -5,7 +5,6 @@ import io.plmwb.engine.latency.LatencyResult;
 import io.plmwb.engine.task.BackgroundTask;
 import io.plmwb.engine.task.TaskExecutor;
 import io.plmwb.engine.task.TaskHandle;
-import io.plmwb.experiments.chart.ChartExportService;
 import io.plmwb.experiments.chart.ChartSpec;
 import io.plmwb.experiments.chart.ExportFormat;
 import io.plmwb.experiments.chart.ExportOptions;
@@ -98,9 +97,8 @@ public final class LatencyViewModel {
         this.study = Objects.requireNonNull(study, "study");
         this.threads = new SimpleIntegerProperty(Math.max(1, Math.min(threads, Runtime.getRuntime()
                 .availableProcessors())));
-        ChartExportService service = new ChartExportService();
         for (Map.Entry<String, ReadOnlyObjectWrapper<ChartSpec>> e : charts().entrySet()) {
-            ChartExportViewModel vm = new ChartExportViewModel(service, executor);
+            ChartExportViewModel vm = ChartExportViewModel.create(executor);
             vm.specProperty().bind(e.getValue());
             exports.put(e.getKey(), vm);
         }

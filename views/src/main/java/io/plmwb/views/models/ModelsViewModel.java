@@ -7,7 +7,6 @@ import io.plmwb.engine.runtime.LoadedModel;
 import io.plmwb.engine.task.BackgroundTask;
 import io.plmwb.engine.task.TaskContext;
 import io.plmwb.engine.task.TaskExecutor;
-import io.plmwb.experiments.chart.ChartExportService;
 import io.plmwb.experiments.chart.ChartSpec;
 import io.plmwb.experiments.chart.ExportFormat;
 import io.plmwb.experiments.chart.ExportOptions;
@@ -58,8 +57,8 @@ public final class ModelsViewModel {
     private final TaskExecutor executor;
     private final CurrentModel current;
     private final DialogService dialogs;
-    private final ModelInfoStudy infoStudy = new ModelInfoStudy();
-    private final ModelLoadStudy loadStudy = new ModelLoadStudy();
+    private final ModelInfoStudy infoStudy;
+    private final ModelLoadStudy loadStudy;
     private final ReadOnlyObjectWrapper<ModelInfoReport> report = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyStringWrapper exportStatus = new ReadOnlyStringWrapper("");
     private final GenerateViewModel generate;
@@ -100,15 +99,31 @@ public final class ModelsViewModel {
      */
     public ModelsViewModel(TaskExecutor executor, java.util.concurrent.Executor uiThread, int threads,
             CurrentModel current, DialogService dialogs) {
+        this(executor, uiThread, Math.max(1, threads), null, current, dialogs);
+    }
+
+    /**
+     * As above, with models leased from {@code host} at its thread setting (the application's one host, shared with
+     * the other workspaces: a checkpoint shown here is read once, also for KV Cache, Latency and Variants).
+     */
+    public ModelsViewModel(TaskExecutor executor, java.util.concurrent.Executor uiThread,
+            io.plmwb.engine.runtime.ModelSessions host, CurrentModel current, DialogService dialogs) {
+        this(executor, uiThread, 0, Objects.requireNonNull(host, "host"), current, dialogs);
+    }
+
+    private ModelsViewModel(TaskExecutor executor, java.util.concurrent.Executor uiThread, int threads,
+            io.plmwb.engine.runtime.ModelSessions host, CurrentModel current, DialogService dialogs) {
+        this.infoStudy = host == null ? new ModelInfoStudy() : new ModelInfoStudy(host);
+        this.loadStudy = new ModelLoadStudy(host == null ? io.plmwb.engine.runtime.ModelSessions.shared() : host);
         this.executor = Objects.requireNonNull(executor, "executor");
         this.current = Objects.requireNonNull(current, "current");
         this.dialogs = Objects.requireNonNull(dialogs, "dialogs");
-        this.threads = Math.max(1, threads);
+        this.threads = threads; // 0: the host's setting
         this.generate = new GenerateViewModel(executor, uiThread, dialogs);
-        ChartExportService exportService = new ChartExportService();
-        this.componentExport = new ChartExportViewModel(exportService, executor);
-        this.perLayerExport = new ChartExportViewModel(exportService, executor);
-        this.variants = new VariantsViewModel(executor, current, dialogs);
+        this.componentExport = ChartExportViewModel.create(executor);
+        this.perLayerExport = ChartExportViewModel.create(executor);
+        this.variants = host == null ? new VariantsViewModel(executor, current, dialogs)
+                : new VariantsViewModel(executor, current, dialogs, new io.plmwb.experiments.variants.VariantsStudy(host));
         Presets.names().forEach(presets::add);
     }
 
@@ -160,6 +175,12 @@ public final class ModelsViewModel {
                 f.synthetic() ? " (SYNTHETIC weights)" : "", f.cacheMode().key(),
                 t.cacheHit() ? "compiled graph from cache," : "compiled in", t.compileMs() / 1000,
                 t.sessionOpenMs() / 1000, f.threads()));
+    }
+
+    /** Closes the loaded model and the checkpoint last shown (the host then holds nothing of this workspace's). */
+    public void close() {
+        unload();
+        infoStudy.release();
     }
 
     /** Closes the loaded model (if any) and frees its native memory. */

@@ -28,11 +28,12 @@ final class GenerationForm {
     final ReadOnlyBooleanWrapper generating = new ReadOnlyBooleanWrapper();
     final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("");
 
-    private final RoundsGenerationStudy study = new RoundsGenerationStudy();
+    private final RoundsGenerationStudy study;
     private final TaskExecutor executor;
     private final DialogService dialogs;
 
-    GenerationForm(TaskExecutor executor, DialogService dialogs) {
+    GenerationForm(TaskExecutor executor, DialogService dialogs, io.plmwb.engine.runtime.ModelSessions host) {
+        this.study = new RoundsGenerationStudy(host);
         this.executor = executor;
         this.dialogs = dialogs;
     }

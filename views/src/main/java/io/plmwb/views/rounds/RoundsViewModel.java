@@ -3,7 +3,6 @@ package io.plmwb.views.rounds;
 import io.plmwb.engine.runtime.LoadedModel;
 import io.plmwb.engine.task.BackgroundTask;
 import io.plmwb.engine.task.TaskExecutor;
-import io.plmwb.experiments.chart.ChartExportService;
 import io.plmwb.experiments.chart.ChartSpec;
 import io.plmwb.experiments.rounds.LengthControlled;
 import io.plmwb.experiments.rounds.MatchedPrompt;
@@ -152,14 +151,19 @@ public final class RoundsViewModel {
 
     /** {@code current}: the model shown in Models (its tokenizer counts lengths; generation opens its folder). */
     public RoundsViewModel(TaskExecutor executor, CurrentModel current, DialogService dialogs) {
+        this(executor, current, dialogs, io.plmwb.engine.runtime.ModelSessions.shared());
+    }
+
+    /** As above, generating on sessions leased from {@code host} (the application's one host). */
+    public RoundsViewModel(TaskExecutor executor, CurrentModel current, DialogService dialogs,
+            io.plmwb.engine.runtime.ModelSessions host) {
         this.executor = Objects.requireNonNull(executor, "executor");
         this.current = current == null ? new CurrentModel() : current;
         this.dialogs = Objects.requireNonNull(dialogs, "dialogs");
-        this.form = new GenerationForm(executor, dialogs);
+        this.form = new GenerationForm(executor, dialogs, host);
         this.export = new RoundsExport(executor, dialogs, status::set);
-        ChartExportService service = new ChartExportService();
-        this.winRateExport = new ChartExportViewModel(service, executor);
-        this.lengthExport = new ChartExportViewModel(service, executor);
+        this.winRateExport = ChartExportViewModel.create(executor);
+        this.lengthExport = ChartExportViewModel.create(executor);
         List.of(search, dataset, onlyDiffer, regressionsOnly, sort, columnMode, stepsRound, baselineColumn, overlays)
                 .forEach(o -> o.addListener((ob, a, b) -> refresh()));
         this.current.loadedProperty().addListener((o, a, m) -> countTokens(m));

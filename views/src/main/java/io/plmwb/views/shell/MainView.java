@@ -66,6 +66,7 @@ public final class MainView {
     @FXML private ProgressBar taskProgress;
     @FXML private Button cancelButton;
     @FXML private Label threadsLabel;
+    @FXML private Label modelsLabel;
     @FXML private Label heapLabel;
 
     private final MainViewModel model;
@@ -126,6 +127,10 @@ public final class MainView {
         statusMessage.textProperty().bind(model.statusMessageProperty());
         heapLabel.textProperty().bind(model.heapProperty());
         threadsLabel.textProperty().bind(model.threadsProperty());
+        modelsLabel.textProperty().bind(model.loadedModelsProperty());
+        Tooltip sessions = new Tooltip();
+        sessions.textProperty().bind(model.loadedModelsDetailProperty());
+        modelsLabel.setTooltip(sessions);
         taskTitle.textProperty().bind(model.taskTitleProperty());
         taskProgress.progressProperty().bind(model.taskProgressProperty());
         taskBox.visibleProperty().bind(model.taskRunningProperty());

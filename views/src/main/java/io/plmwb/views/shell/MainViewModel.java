@@ -50,6 +50,8 @@ public final class MainViewModel {
     private final ReadOnlyStringWrapper statusMessage = new ReadOnlyStringWrapper("Ready");
     private final ReadOnlyStringWrapper heap = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper threads = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper loadedModels = new ReadOnlyStringWrapper("no model loaded");
+    private final ReadOnlyStringWrapper loadedModelsDetail = new ReadOnlyStringWrapper("No checkpoint is open");
     private final ReadOnlyStringWrapper taskTitle = new ReadOnlyStringWrapper("");
     private final ReadOnlyDoubleWrapper taskProgress = new ReadOnlyDoubleWrapper(0);
     private final ReadOnlyBooleanWrapper taskRunning = new ReadOnlyBooleanWrapper(false);
@@ -88,6 +90,58 @@ public final class MainViewModel {
         String msg = task.message();
         taskTitle.set(msg == null || msg.isBlank() ? task.title() : task.title() + " — " + msg);
         taskProgress.set(task.progress());
+    }
+
+    /**
+     * Shows what {@code host} holds in the status bar ({@link #loadedModelsProperty()}, with the checkpoints and
+     * sessions in {@link #loadedModelsDetailProperty()}), now and after every open and close; the host's listener
+     * runs on the thread that made the change and hands the update to {@code uiThread} (Platform::runLater).
+     */
+    public void showSessions(io.plmwb.engine.runtime.ModelSessions host, java.util.concurrent.Executor uiThread) {
+        java.util.Objects.requireNonNull(host, "host");
+        java.util.Objects.requireNonNull(uiThread, "uiThread");
+        host.addListener(() -> {
+            io.plmwb.engine.runtime.ModelSessions.Snapshot snap = host.snapshot();
+            uiThread.execute(() -> showSessions(snap));
+        });
+        uiThread.execute(() -> showSessions(host.snapshot()));
+    }
+
+    private void showSessions(io.plmwb.engine.runtime.ModelSessions.Snapshot snap) {
+        loadedModels.set(snap.summary());
+        loadedModelsDetail.set(sessionsDetail(snap));
+    }
+
+    /** The tooltip of the loaded-models cell: each checkpoint, then each session's key, leases and bytes held. */
+    static String sessionsDetail(io.plmwb.engine.runtime.ModelSessions.Snapshot snap) {
+        if (snap.checkpoints().isEmpty()) {
+            return "No checkpoint is open · " + snap.threads() + " engine threads";
+        }
+        StringBuilder b = new StringBuilder();
+        for (io.plmwb.engine.runtime.ModelSessions.CheckpointState c : snap.checkpoints()) {
+            if (b.length() > 0) {
+                b.append('\n');
+            }
+            b.append(c.identity().path()).append(" (").append(c.modelType())
+                    .append(c.synthetic() ? ", synthetic" : "").append(", ").append(c.nativeWeights()).append(", ")
+                    .append(c.handles()).append(c.handles() == 1 ? " handle)" : " handles)");
+            if (c.sessions().isEmpty()) {
+                b.append("\n  no session");
+            }
+            for (io.plmwb.engine.runtime.ModelSessions.SessionState st : c.sessions()) {
+                b.append("\n  ").append(st.key().describe()).append(": ").append(st.leases())
+                        .append(st.leases() == 1 ? " lease" : " leases").append(", ")
+                        .append(gib(st.heldBytes())).append(" (")
+                        .append(st.heldBytes()).append(" bytes)");
+            }
+        }
+        b.append("\nTotal ").append(gib(snap.heldBytes())).append(" in ")
+                .append(snap.sessionCount()).append(snap.sessionCount() == 1 ? " session" : " sessions");
+        return b.toString();
+    }
+
+    private static String gib(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));
     }
 
     // ---- commands
@@ -237,6 +291,16 @@ public final class MainViewModel {
 
     public ReadOnlyStringProperty threadsProperty() {
         return threads.getReadOnlyProperty();
+    }
+
+    /** The status-bar cell of the session host: what is loaded and the memory it holds. */
+    public ReadOnlyStringProperty loadedModelsProperty() {
+        return loadedModels.getReadOnlyProperty();
+    }
+
+    /** The cell's tooltip: checkpoints and sessions (key, leases, bytes). */
+    public ReadOnlyStringProperty loadedModelsDetailProperty() {
+        return loadedModelsDetail.getReadOnlyProperty();
     }
 
     public ReadOnlyStringProperty taskTitleProperty() {
